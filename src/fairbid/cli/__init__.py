@@ -1,0 +1,1 @@
+"""The ``fairbid`` command line: a thin layer that parses options and calls the library."""

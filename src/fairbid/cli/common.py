@@ -1,0 +1,58 @@
+"""Shared CLI pieces: common options, JSON output, run directories."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fairbid.core.progress import set_progress
+from fairbid.core.rundir import RunDir, to_jsonable
+
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).", min=0)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Run directory to write config, results, figures and report into.")
+]
+BackendOpt = Annotated[str, typer.Option("--backend", help="Executor backend: serial, process or ray.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Worker count for process/ray backends.", min=1)]
+
+
+def start(json_mode: bool) -> None:
+    """Call first in every command: under ``--json`` no progress bar may touch the terminal."""
+    if json_mode:
+        set_progress(False)
+
+
+def emit(result: dict[str, Any], json_mode: bool, title: str = "") -> None:
+    """Print ``result``: one JSON object on stdout with ``--json``, else a rich table."""
+    if json_mode:
+        sys.stdout.write(json.dumps(to_jsonable(result)) + "\n")
+        sys.stdout.flush()
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title or None, show_header=False)
+    for key, value in to_jsonable(result).items():
+        text = json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+        if len(text) > 200:
+            text = text[:197] + "..."
+        table.add_row(str(key), text)
+    Console().print(table)
+
+
+def info(message: str, json_mode: bool = False) -> None:
+    """A human-facing line on stderr (never on stdout, so ``--json`` output stays clean)."""
+    if not json_mode:
+        typer.echo(message, err=True)
+
+
+def run_dir(out: Path | None, name: str, seed: int, config: dict[str, Any]) -> RunDir | None:
+    """A :class:`RunDir` at exactly ``out`` when given, else None (commands write files only on request)."""
+    if out is None:
+        return None
+    return RunDir.create(out, name, seed=seed, config=config, exact=True)

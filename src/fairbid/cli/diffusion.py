@@ -1,0 +1,7 @@
+"""``fairbid diffusion``: CLI for fairbid.diffusion."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
