@@ -58,20 +58,19 @@ def list_experiments() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; bad input gives one ``error:`` line on stderr and 2."""
-    import click
-
     try:
         rc = app(args=argv, standalone_mode=False)
     except FairbidError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2
-    except click.exceptions.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
-        return 2
-    except click.exceptions.ClickException as exc:
-        typer.echo(f"error: {exc.format_message()}", err=True)
-        return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except typer.TyperException as exc:  # usage errors: unknown option, bad type, missing argument
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message(), err=True)
+            return 2
+        message = " ".join(exc.format_message().split())
+        typer.echo(f"error: {message}", err=True)
+        return int(getattr(exc, "exit_code", 2) or 2)
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("error: interrupted", err=True)
         return 130
     return rc if isinstance(rc, int) else 0

@@ -14,6 +14,7 @@ index, so for a given seed the results are identical whatever the backend and wo
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -106,6 +107,10 @@ class Executor:
             if "RAY_ADDRESS" not in os.environ:
                 kwargs["num_cpus"] = self.workers or os.cpu_count() or 1
                 kwargs["object_store_memory"] = 200 * 1024 * 1024
+                # Workers see the driver's import path, so functions from the user's own modules resolve.
+                kwargs["runtime_env"] = {
+                    "env_vars": {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+                }
             kwargs.update(self.ray_init)
             ray.init(**kwargs)
         remote = ray.remote(_call)

@@ -1,0 +1,1 @@
+"""On-demand benchmarks (``make bench``); each ``*_bench.py`` module has a ``main()``."""
