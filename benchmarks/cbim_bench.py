@@ -1,0 +1,100 @@
+"""Bidding-environment and MCBIM training throughput (seed 001, part 2).
+
+Cases: K = 2, M = 10 on gnutella09 (when the dataset is found) and K = 10, M = 100 on the synthetic default
+graph of fairbid.influence (100,000 nodes, 1,000,000 edges). Printed, each as a ratio against a named peer
+on the same input:
+
+- env rounds/s, reward computation (CLT spread, 50 simulations) included, against bare
+  ``fairbid.influence.spread`` calls/s on the same won sets (the environment's overhead);
+- the numba auction kernel against a plain-Python transcription of the same rules (auctions/s);
+- MCBIM training rounds/s (act + step + replay + one centralized-critic update per round, batch 1024 once the
+  buffer holds it) against the random bidder's rounds/s (the cost of learning).
+
+The seed's Table IV reports 28-466 s per training run on a GPU machine; compare per-round times printed here
+(multiply by the number of rounds) with care: its reward was a degree proxy, ours a Monte Carlo CLT spread.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+import numpy as np
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def _rate(fn, min_time: float = 1.5, min_iter: int = 3) -> float:
+    fn()  # warm-up (numba compilation, caches)
+    n, start = 0, time.perf_counter()
+    while n < min_iter or time.perf_counter() - start < min_time:
+        fn()
+        n += 1
+    return n / (time.perf_counter() - start)
+
+
+def _python_auction(bids, prices, budgets):
+    remaining = list(budgets)
+    for j, p in enumerate(prices):
+        valid = sorted(((b[j], i) for i, b in enumerate(bids) if 0 < b[j] and p <= b[j] <= remaining[i]),
+                       reverse=True)
+        if valid:
+            remaining[valid[0][1]] -= valid[1][0] if len(valid) > 1 else p
+
+
+def env_case(graph: str, k: int, m: int, sims: int = 50) -> None:
+    from fairbid.cbim.auction import run_auction
+    from fairbid.cbim.env import make_env
+    from fairbid.influence import spread
+
+    t0 = time.perf_counter()
+    env = make_env(graph, competitors=k, seeds=m, seed=0, sims=sims)
+    print(f"[{graph}, K={k}, M={m}] graph load + seed choice: {time.perf_counter() - t0:.2f} s")
+    env.reset(seed=0)
+    rng = np.random.default_rng(0)
+
+    def round_():
+        env.step({a: rng.random(m).astype(np.float32) for a in env.possible_agents})
+        env.reset()
+
+    env_rate = _rate(round_)
+    won = [env.seed_nodes[env.last_round["winners"] == i] for i in range(k)]
+    spread_rate = _rate(lambda: spread(env.graph, won, model="clt", sims=sims, seed=1, return_origins=True))
+    print(f"  env rounds/s (incl. CLT spread, {sims} sims): {env_rate:9.1f}  vs bare spread() calls/s "
+          f"{spread_rate:9.1f}  ratio {env_rate / spread_rate:.2f}")
+    bids = rng.random((k, m)) * env.budgets[0]
+    kern = _rate(lambda: run_auction(bids, env.starting_prices, env.budgets, seed=0), min_time=0.5)
+    py = _rate(lambda: _python_auction(bids.tolist(), env.starting_prices.tolist(), env.budgets.tolist()),
+               min_time=0.5)
+    print(f"  auction/s numba kernel: {kern:9.0f}  vs plain Python: {py:9.0f}  speed-up {kern / py:.1f}x")
+
+
+def train_case(graph: str, k: int, m: int, rounds: int, sims: int = 50) -> None:
+    from fairbid.cbim.training import TrainConfig, train
+
+    rates = {}
+    for alg in ("mcbim", "random"):
+        cfg = TrainConfig(graph=graph, competitors=k, seeds=m, algorithm=alg, rounds=rounds, seed=0,
+                          checkpoint_every=rounds, env_options={"sims": sims})
+        s = train(cfg, tempfile.mkdtemp(prefix="cbim-bench-"))
+        rates[alg] = rounds / s["seconds"]
+    print(f"  training rounds/s over {rounds} rounds: mcbim {rates['mcbim']:.1f} vs random bidder "
+          f"{rates['random']:.1f} (ratio {rates['mcbim'] / rates['random']:.2f}); "
+          f"{1 / rates['mcbim'] * 1000:.1f} ms per MCBIM round")
+
+
+def main() -> None:
+    from fairbid.influence import DEFAULT_SPEC, find_dataset
+
+    if find_dataset("gnutella09") is not None:
+        env_case("gnutella09", 2, 10)
+        train_case("gnutella09", 2, 10, rounds=300)
+    else:
+        print("gnutella09 not found; skipping the K=2, M=10 case")
+    env_case(DEFAULT_SPEC, 10, 100)
+    train_case(DEFAULT_SPEC, 10, 100, rounds=40)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""fairbid.auctions: probabilistic mechanisms for online auctions (seed 004), flat public API."""
+
+from fairbid.auctions.distributions import ValueDistribution, parse_distribution
+from fairbid.auctions.spec import KINDS, MechanismSpec
+from fairbid.auctions.closed_forms import (
+    EP_PAYOFF_READINGS,
+    expected_payoff,
+    expected_revenue,
+    optimal_reserve,
+    rate_threshold,
+    revenue_ap,
+    revenue_ep,
+    share_above_theta,
+    top_other_cdf,
+    value_at_quantile,
+    value_at_winning_rate,
+    winning_rate,
+    xi1,
+    xi2,
+)
+from fairbid.auctions.classification import (
+    CLASSES,
+    ContourPeak,
+    classify,
+    contour_profit_line,
+    contour_profit_peak,
+    in_theorem5_region,
+    lemma3_applies,
+    sme_line,
+    theorem5_interval,
+    winning_rate_gain,
+)
+from fairbid.auctions.design import (
+    DesignResult,
+    design,
+    max_theta_profit_neutral,
+    payoff_change_above,
+    profit_neutral_design,
+    sme_friendly_design,
+)
+from fairbid.auctions.mechanisms import (
+    EqualPossible,
+    FirstPrice,
+    Mechanism,
+    Mixture,
+    Outcome,
+    SecondPrice,
+    flat_components,
+    from_spec,
+    mixture_of,
+    pfp,
+    psp,
+    run_auctions,
+    validate_bids,
+)
+from fairbid.auctions.equilibrium import (
+    BidTable,
+    DeviationReport,
+    bid_function,
+    deviation_gain,
+    equilibrium_bids,
+    first_price_bid,
+    first_price_table,
+)

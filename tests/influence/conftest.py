@@ -1,0 +1,34 @@
+"""Shared fixtures for fairbid.influence tests: tiny graphs with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fairbid.influence.datasets import find_dataset
+from fairbid.influence.graph import from_edges
+
+
+def need_dataset(name: str):
+    """Skip (with a reason) when the SNAP dataset is not available locally."""
+    path = find_dataset(name)
+    if path is None:
+        pytest.skip(f"dataset {name} not found in $FAIRBID_DATA, ~/.cache/fairbid or ../shared/datasets")
+    return path
+
+
+def random_graph(rng: np.random.Generator, n: int, m: int, weights="random"):
+    """A random directed simple graph on ``n`` nodes with ``m`` edges (labels 0..n-1)."""
+    pairs = [(u, v) for u in range(n) for v in range(n) if u != v]
+    pick = rng.choice(len(pairs), size=m, replace=False)
+    src = np.array([pairs[i][0] for i in pick])
+    dst = np.array([pairs[i][1] for i in pick])
+    if isinstance(weights, str) and weights == "random":
+        weights = rng.uniform(0.05, 0.95, size=m)
+    return from_edges(src, dst, weights=weights, labels=np.arange(n))
+
+
+@pytest.fixture
+def diamond():
+    """0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3, 3 -> 4, all with probability 1/2."""
+    return from_edges([0, 0, 1, 2, 3], [1, 2, 3, 3, 4], weights="uniform:0.5")
