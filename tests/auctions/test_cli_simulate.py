@@ -26,7 +26,8 @@ def test_simulate_json_contract(capsys):
         got = result["mechanisms"][label]
         assert got["final_remaining"] == lib.final_remaining
         assert got["total_profit"] == pytest.approx(lib.total_profit, rel=1e-12)
-    assert result["values"] == "fixed" and result["window_unit"] == "participations"
+    assert result["value_draw"] == "fixed" and result["window_unit"] == "participations"
+    assert result["values"] == "uniform:0:1"
 
 
 def test_simulate_writes_series_parquet(tmp_path, capsys):

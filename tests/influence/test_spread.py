@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fairbid.core.errors import FairbidError
@@ -76,9 +76,20 @@ def test_cic_one_competitor_is_ic():
     assert np.array_equal(a.samples, b.samples)
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.integers(0, 10_000), st.integers(2, 4))
-def test_clt_fixed_thresholds_equal_reference_exactly(graph_seed, ncomp):
+@pytest.fixture(params=["dense", "slots"])
+def clt_store(request, monkeypatch):
+    """Run a CLT test with the dense per-competitor store and with the O(m) slot store."""
+    import fairbid.influence.estimation as est
+
+    if request.param == "slots":
+        monkeypatch.setattr(est, "DENSE_LIMIT", 0)
+    return request.param
+
+
+# The fixture only sets a module constant for the whole test, so sharing it across examples is fine.
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(graph_seed=st.integers(0, 10_000), ncomp=st.integers(2, 4))
+def test_clt_fixed_thresholds_equal_reference_exactly(clt_store, graph_seed, ncomp):
     # Random real weights make exact ties impossible, so CLT with fixed thresholds is deterministic
     # and the kernel must reproduce the dictionary-based reference node for node.
     rng = np.random.default_rng(graph_seed)
@@ -92,7 +103,7 @@ def test_clt_fixed_thresholds_equal_reference_exactly(graph_seed, ncomp):
 
 
 @pytest.mark.parametrize("model", ["clt", "cic"])
-def test_competitive_models_match_reference_in_law(model):
+def test_competitive_models_match_reference_in_law(model, clt_store):
     rng = np.random.default_rng(9)
     g = random_graph(rng, n=12, m=40, weights="wc")
     sets = [[0, 1], [2], [3]]
@@ -103,7 +114,7 @@ def test_competitive_models_match_reference_in_law(model):
     assert np.all(np.abs(got.mean - ref.mean(axis=0)) < 4.5 * se)
 
 
-def test_clt_exact_tie_is_a_fair_coin():
+def test_clt_exact_tie_is_a_fair_coin(clt_store):
     # a (competitor 0) and b (competitor 1) both point to v with WC weight 1/2 each; any threshold
     # <= 1/2 lets both qualify with equal weight 1/2: v goes to each with probability theta<=1/2 * 1/2.
     # P(theta <= 1/2) = 1/2, so E[count_0] = 1 + 1/4 = E[count_1].

@@ -62,3 +62,19 @@ from fairbid.auctions.equilibrium import (
     first_price_bid,
     first_price_table,
 )
+from fairbid.auctions.montecarlo import (
+    MonteCarloResult,
+    compare_closed_forms,
+    simulate_auctions,
+    validate_closed_forms,
+    wilson_interval,
+)
+from fairbid.auctions.platform import (
+    PlatformConfig,
+    PlatformResult,
+    reading_grid,
+    resolve_mechanism,
+    resolve_mechanisms,
+    simulate_platform,
+    simulate_readings,
+)

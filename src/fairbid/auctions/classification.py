@@ -30,8 +30,10 @@ from fairbid.auctions.closed_forms import (
     optimal_reserve,
     revenue_ap,
     revenue_ep,
+    winning_rate,
     xi1,
 )
+from fairbid.auctions.spec import MechanismSpec
 from fairbid.core.errors import FairbidError, check_float
 
 CLASSES = ("sme-friendly", "semi-sme-friendly", "neither")
@@ -71,9 +73,6 @@ def classify(mechanism: Any, dist: Any, n: int, *, rtol: float = 1e-9) -> str | 
 
 def winning_rate_gain(x: Any, mechanism: Any, dist: Any, n: int) -> np.ndarray:
     """w(x) = p^{pA}(x; r1, r2, λ) − p^A(x; r2) (Eq. 18), the gain against the same-reserve baseline."""
-    from fairbid.auctions.closed_forms import winning_rate
-    from fairbid.auctions.spec import MechanismSpec
-
     spec = _as_spec(mechanism)
     if not spec.is_probabilistic:
         raise FairbidError("mechanism", "w(x) compares pfp/psp with its baseline", spec.kind)

@@ -196,7 +196,8 @@ def _design_table() -> dict[str, list]:
         dist = parse_distribution(spec)
         for algorithm in (1, 2):
             # Algorithm 2 needs θ below h1(r̄, 0)/N; use the seed's θ when feasible, else half the bound.
-            theta = THETA if algorithm == 1 else min(THETA, 0.5 * max_theta_profit_neutral(dist, N, 0.0))
+            edge = max_theta_profit_neutral(dist, N, 0.0)
+            theta = THETA if algorithm == 1 or THETA < edge else 0.5 * edge
             res = design(algorithm, dist, N, 0.0, theta)
             for key, value in (("distribution", spec), ("algorithm", algorithm), ("theta", theta),
                                ("reserve", 0.0), ("r1", res.r1), ("r2", res.r2), ("lambda", res.lam),
@@ -221,7 +222,8 @@ precondition F(r)^(N-1) &lt; θ stops holding). The largest loss is at r = 0, 0.
 says 0.396; the equation r1^5 − (5/3)r1^6 = (2/3)(1/0.995 − 1) gives 0.3975). Profit unchanged, all
 bidders reach θ, bidders with 0.178 &lt; x &lt; r1 win less often.</p>
 <p>Table "designs": both algorithms for U[0,1], Beta(2,5) and lognormal(0, 0.5) at reserve 0; Algorithm 2
-uses θ = min(0.1%, half the largest feasible θ, h1(r̄, 0)/N) since no r1 ≤ r̄ can pay for λ = Nθ otherwise.
+uses the seed's θ = 0.1% when it is feasible (U[0,1]) and otherwise half the largest feasible θ,
+h1(r̄, 0)/N (Beta(2,5): 0.024%, lognormal: 0.0026%), since no r1 ≤ r̄ can pay for λ = Nθ beyond it.
 Open points and the readings used: EP payoff (x − r)/N (the interim reading; Eq. 9 prints an extra factor
 1 − F(r)); "payoff change above ξ1" is the worst relative change over x ≥ ξ1 against SP(r); when the
 precondition F(r)^(N-1) &lt; θ fails the baseline is returned unchanged (λ = 0).</p>"""

@@ -170,8 +170,8 @@ def _curves(key: tuple, tasks: list[Task], results: list[dict[str, Any]]):
         x = np.arange(sr.size) + window
         axes[0].plot(x, sr, label=alg)
         axes[1].plot(x, rev, label=alg)
-    axes[0].set(xlabel="bidding round", ylabel=f"SR (moving share of fair rounds)", ylim=(-0.02, 1.02))
-    axes[1].set(xlabel="bidding round", ylabel="platform revenue (total spread, moving mean)")
+    axes[0].set(xlabel="bidding round", ylabel="SR (moving share of fair rounds)", ylim=(-0.02, 1.02))
+    axes[1].set(xlabel="bidding round", ylabel="revenue (total spread), moving mean")
     axes[0].legend(fontsize=8)
     graph, k, m, b = key
     fig.suptitle(f"{graph}: K={k}, M={m}, budget={b:g} each")

@@ -173,7 +173,7 @@ def simulate_cmd(
     # Every mechanism with the same seed: same advertisers and samples (common random numbers).
     results = [simulate_platform(spec, cfg, seed=seed, label=label) for label, spec in mechs.items()]
     rd = run_dir(out, "auctions-simulate", seed, {
-        "command": "auctions simulate", **cfg.to_dict(), "reserve": reserve, "seed": seed,
+        "command": "auctions simulate", **_cli_settings(cfg), "reserve": reserve, "seed": seed,
         "mechanisms": {k: v.to_dict() for k, v in mechs.items()},
     })
     summary = {
@@ -182,12 +182,21 @@ def simulate_cmd(
                       "stopped_at": r.stopped_at, "spec": mechs[r.label].to_dict()}
             for r in results
         },
-        **cfg.to_dict(), "reserve": reserve, "seed": seed, "run_dir": str(rd.path) if rd else None,
+        **_cli_settings(cfg), "reserve": reserve, "seed": seed, "run_dir": str(rd.path) if rd else None,
     }
     if rd is not None:
         _write_simulation(rd, results)
         rd.write_json("summary.json", summary)
     emit(summary, json_mode, title="Long-run platform simulation")
+
+
+def _cli_settings(cfg) -> dict:
+    """The run's settings under the CLI's option names (``values`` is the distribution here)."""
+    return {
+        "advertisers": cfg.advertisers, "per_click": cfg.per_click, "clicks": cfg.clicks, "theta": cfg.theta,
+        "window": cfg.window, "values": cfg.dist.spec, "value_draw": cfg.values, "window_unit": cfg.window_unit,
+        "shortage": cfg.shortage, "checks": cfg.checks, "ep_pool": cfg.ep_pool,
+    }
 
 
 def _write_simulation(rd, results) -> None:

@@ -1,7 +1,91 @@
-"""``fairbid diffusion``: CLI for fairbid.diffusion."""
+"""``fairbid diffusion``: CLI for fairbid.diffusion (diffusion auctions, SRA, incentive audit)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from fairbid.cli.common import JsonOpt, SeedOpt, emit, start
+
 app = typer.Typer(no_args_is_help=True)
+
+NetworkOpt = Annotated[Path, typer.Option("--network", help="Network JSON file: seller, edges, values, reports.")]
+MechanismOpt = Annotated[str, typer.Option("--mechanism", help="vickrey-neighbours, sp-all, vcg, idm, sra-crm or sra.")]
+TreesOpt = Annotated[str, typer.Option("--trees", help="sra-crm tree distribution: uniform or random-parent.")]
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option("--samples", help="sra-crm: sampled trees (default exact when enumerable); sra: protocol runs.",
+                 min=1),
+]
+
+
+@app.command("run")
+def run_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "uniform", samples: SamplesOpt = None,
+            seed: SeedOpt = 0, json_mode: JsonOpt = False) -> None:
+    """Run one mechanism: win probabilities, payments (+ pays, - is paid), utilities, revenue."""
+    from fairbid.core.errors import check_choice
+    from fairbid.diffusion import DISTRIBUTIONS, MECHANISMS, load_network, run_mechanism
+
+    start(json_mode)
+    check_choice("--mechanism", mechanism, MECHANISMS)
+    check_choice("--trees", trees, DISTRIBUTIONS)
+    net = load_network(network)
+    out = run_mechanism(net, mechanism, trees=trees, samples=samples, seed=seed)
+    emit(out.to_dict(), json_mode, title=f"{mechanism} on {network.name}")
+
+
+@app.command("audit")
+def audit_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "uniform", samples: SamplesOpt = None,
+              max_exhaustive: Annotated[int, typer.Option("--max-exhaustive", help="Try all invitation subsets "
+                                                          "up to this many neighbours.", min=0)] = 8,
+              buyer: Annotated[list[str] | None, typer.Option("--buyer", help="Audit only this buyer (repeatable).")] = None,
+              seed: SeedOpt = 0, json_mode: JsonOpt = False) -> None:
+    """Search every buyer's deviations; report the largest gain, IR and revenue vs Vickrey-neighbours."""
+    from fairbid.core.errors import check_choice
+    from fairbid.diffusion import DISTRIBUTIONS, MECHANISMS, audit, load_network
+
+    start(json_mode)
+    check_choice("--mechanism", mechanism, MECHANISMS)
+    check_choice("--trees", trees, DISTRIBUTIONS)
+    net = load_network(network)
+    rep = audit(net, mechanism, trees=trees, samples=samples, seed=seed, max_exhaustive=max_exhaustive,
+                buyers=buyer or None, sra_samples=samples if mechanism == "sra" else None)
+    emit(rep.to_dict(), json_mode, title=f"audit of {mechanism} on {network.name}")
+
+
+@app.command("protocol")
+def protocol_cmd(network: NetworkOpt,
+                 trace: Annotated[bool, typer.Option("--trace", help="Print every message.")] = False,
+                 runtime: Annotated[str, typer.Option("--runtime", help="asyncio, serial or ray.")] = "asyncio",
+                 seed: SeedOpt = 0, json_mode: JsonOpt = False) -> None:
+    """Run the distributed SRA; print the message log (--trace) and the verified ledger."""
+    from fairbid.diffusion import load_network, run_sra
+
+    start(json_mode)
+    net = load_network(network)
+    res = run_sra(net, seed=seed, runtime=runtime, keep_log=True)
+    ledger = [{"index": r.index, "seller": r.seller, "buyer": r.buyer, "price": r.price,
+               "prev_hash": r.prev_hash, "hash": r.hash()} for r in res.ledger.records]
+    result = {"winner": res.winner, "payments": res.payments, "utilities": res.utilities, "revenue": res.revenue,
+              "ledger": ledger, "ledger_verified": res.verification.ok, "ledger_problem": res.verification.problem,
+              "tree": {b: list(p) for b, p in res.tree.items()}, "rounds": res.rounds, "messages": len(res.log)}
+    if json_mode:
+        if trace:
+            result["log"] = [str(m) for m in res.log]
+        emit(result, True)
+        return
+    if trace:
+        typer.echo("message log:")
+        for m in res.log:
+            typer.echo(f"  {m}")
+    typer.echo("ledger:")
+    for line in res.ledger.lines():
+        typer.echo(f"  {line}")
+    status = "verified" if res.verification.ok else f"FAILED: {res.verification.problem} at {res.verification.index}"
+    typer.echo(f"ledger check: {status} ({len(res.ledger.records)} records, hash chain + Ed25519 signatures)")
+    typer.echo(f"winner: {res.winner}  revenue: {res.revenue:.6g}  rounds: {res.rounds}  messages: {len(res.log)}")
+    for b in net.buyers:
+        if res.payments[b] or b == res.winner:
+            typer.echo(f"  {b}: pays {res.payments[b]:+.6g}  utility {res.utilities[b]:.6g}")

@@ -23,6 +23,8 @@ MODELS = ("ic", "lt", "clt", "cic")
 THRESHOLDS = ("per-simulation", "fixed")
 COMPETITIVE = ("clt", "cic")
 BLOCK = 256
+#: Largest n x competitors for the dense CLT weight store (8 bytes + 4 bytes per entry).
+DENSE_LIMIT = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -135,16 +137,17 @@ def _run_block(job: _Job, sim0: int, nsims: int) -> tuple[np.ndarray, np.ndarray
     use_fixed = job.fixed_thr is not None
     thr = job.fixed_thr if use_fixed else np.zeros(1)
     if fast and job.model == "ic":
-        ic_block(g.indptr, g.indices, g.weights, g.n, job.seeds, base, sim0, nsims, job.max_steps, counts)
+        ic_block(g.indptr, g.indices, g.coins, g.n, job.seeds, base, sim0, nsims, job.max_steps, counts)
     elif fast:
         lt_block(g.indptr, g.indices, g.weights, g.n, job.seeds, base, sim0, nsims, job.max_steps, use_fixed, thr,
                  counts)
     elif job.model in ("ic", "cic"):
-        cascade_block(g.indptr, g.indices, g.weights, g.n, job.seeds, job.seed_comp, job.ncomp, base, sim0, nsims,
+        cascade_block(g.indptr, g.indices, g.coins, g.n, job.seeds, job.seed_comp, job.ncomp, base, sim0, nsims,
                       job.max_steps, job.track, counts, origins)
     else:
         threshold_block(g.indptr, g.indices, g.weights, g.in_indptr, g.n, job.seeds, job.seed_comp, job.ncomp, base,
-                        sim0, nsims, job.max_steps, job.track, use_fixed, thr, counts, origins)
+                        sim0, nsims, job.max_steps, job.track, use_fixed, thr, g.n * job.ncomp <= DENSE_LIMIT,
+                        counts, origins)
     return counts, origins
 
 

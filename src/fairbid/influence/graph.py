@@ -17,6 +17,7 @@ Conventions (documented choices, not accidents):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,20 @@ class Graph:
     weight_scheme: str = "wc"
     name: str = ""
     _label_index: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def coins(self) -> np.ndarray:
+        """Out-edge weights as 32-bit coin thresholds (see :func:`fairbid.influence.rng.coin_thresholds`)."""
+        from fairbid.influence.rng import coin_thresholds
+
+        return coin_thresholds(self.weights)
+
+    @cached_property
+    def in_coins(self) -> np.ndarray:
+        """In-edge weights as 32-bit coin thresholds."""
+        from fairbid.influence.rng import coin_thresholds
+
+        return coin_thresholds(self.in_weights)
 
     def out_degree(self) -> np.ndarray:
         """Out-degree of every node (int64)."""

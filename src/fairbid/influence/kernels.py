@@ -14,7 +14,7 @@ the end of simulation ``sim0 + s``, seeds included) and, when ``track`` is set, 
 Rules (documented choices)
 --------------------------
 IC, one competitor: each newly active node gets one attempt per out-edge, success with probability
-``w``; an already active node is skipped without a draw. Origin: the first successful attempt in
+``w`` (a 32-bit coin: ``u32 < ceil(w 2^32)``, exact to 2^-32, two coins per 64-bit draw); an already active node is skipped without a draw. Origin: the first successful attempt in
 BFS order.
 
 CIC (several competitors): as IC, but a node first activated in the *current* step can still be
@@ -37,11 +37,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fairbid.influence.rng import next_uniform, stream_state
+from fairbid.influence.rng import next_u32, next_uniform, start_stream, stream_state
 
 
 @njit(cache=True, nogil=True)
-def cascade_block(indptr, indices, weights, n, seeds, seed_comp, ncomp, base, sim0, nsims,
+def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, base, sim0, nsims,
                   max_steps, track, counts, origin_totals):
     """IC (``ncomp == 1``) and CIC cascades; see the module docstring."""
     stamp = np.zeros(n, np.int32)
@@ -50,11 +50,10 @@ def cascade_block(indptr, indices, weights, n, seeds, seed_comp, ncomp, base, si
     origin = np.zeros(n, np.int32)
     hits = np.zeros(n, np.int32)
     queue = np.empty(n, np.int32)
-    state = np.zeros(1, np.uint64)
-    competitive = ncomp > 1 or track
+    state = np.zeros(3, np.uint64)
     for s in range(nsims):
         tag = s + 1
-        state[0] = stream_state(base, sim0 + s)
+        start_stream(state, base, sim0 + s)
         tail = 0
         for j in range(seeds.shape[0]):
             v = seeds[j]
@@ -76,7 +75,7 @@ def cascade_block(indptr, indices, weights, n, seeds, seed_comp, ncomp, base, si
                 for e in range(indptr[u], indptr[u + 1]):
                     v = indices[e]
                     if stamp[v] != tag:
-                        if next_uniform(state) < weights[e]:
+                        if next_u32(state) < coins[e]:
                             stamp[v] = tag
                             level[v] = step
                             owner[v] = c
@@ -84,8 +83,8 @@ def cascade_block(indptr, indices, weights, n, seeds, seed_comp, ncomp, base, si
                             hits[v] = 1
                             queue[tail] = v
                             tail += 1
-                    elif competitive and ncomp > 1 and level[v] == step:
-                        if next_uniform(state) < weights[e]:
+                    elif ncomp > 1 and level[v] == step:
+                        if next_u32(state) < coins[e]:
                             hits[v] += 1
                             if next_uniform(state) * hits[v] < 1.0:
                                 owner[v] = c
@@ -101,11 +100,16 @@ def cascade_block(indptr, indices, weights, n, seeds, seed_comp, ncomp, base, si
 
 @njit(cache=True, nogil=True)
 def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, ncomp, base, sim0, nsims,
-                    max_steps, track, use_fixed, fixed_thr, counts, origin_totals):
-    """LT (``ncomp == 1``) and CLT cascades; see the module docstring."""
+                    max_steps, track, use_fixed, fixed_thr, dense, counts, origin_totals):
+    """LT (``ncomp == 1``) and CLT cascades; see the module docstring.
+
+    ``dense``: keep each node's per-competitor weights in a dense ``n x ncomp`` block (fast when
+    that fits in memory) instead of the ``O(m)`` slot store. Both give the same law; exact ties are
+    broken by draws over slots listed in competitor order (dense) or arrival order (slots).
+    """
     m = indices.shape[0]
-    active = np.zeros(n, np.int32)
-    touched = np.zeros(n, np.int32)
+    # stamp[v] == 2 tag: reached this simulation (threshold drawn); 2 tag + 1: active.
+    stamp = np.zeros(n, np.int64)
     cand_mark = np.zeros(n, np.int64)
     thr = np.zeros(n, np.float64)
     owner = np.zeros(n, np.int32)
@@ -116,21 +120,24 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
     # One slot per (node, competitor reaching it); a node has at most in-degree of them, so the
     # in-edge offsets give every node enough room: memory O(n + m) whatever the competitor count.
     # With one competitor node v's single slot is v itself (denser, fewer cache misses).
-    nslots = max(m, n)
+    single = ncomp == 1
+    if single:
+        dense = True
+    nslots = n * ncomp if dense else m
     slot_comp = np.empty(nslots, np.int32)
     slot_acc = np.empty(nslots, np.float64)
-    slot_bw = np.empty(nslots, np.float64)
-    slot_bo = np.empty(nslots, np.int32)
-    single = ncomp == 1
+    slot_bw = np.empty(nslots if track else 1, np.float64)
+    slot_bo = np.empty(nslots if track else 1, np.int32)
     state = np.zeros(1, np.uint64)
     mark = np.int64(0)
     for s in range(nsims):
-        tag = s + 1
+        reached = 2 * np.int64(s + 1)
+        act = reached + 1
         state[0] = stream_state(base, sim0 + s)
         tail = 0
         for j in range(seeds.shape[0]):
             v = seeds[j]
-            active[v] = tag
+            stamp[v] = act
             owner[v] = seed_comp[j]
             origin[v] = j
             queue[tail] = v
@@ -148,41 +155,57 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
                 o = origin[u]
                 for e in range(indptr[u], indptr[u + 1]):
                     v = indices[e]
-                    if active[v] == tag:
+                    st = stamp[v]
+                    if st == act:
                         continue
-                    if touched[v] != tag:
-                        touched[v] = tag
+                    if st != reached:
+                        stamp[v] = reached
                         nslot[v] = 0
+                        if dense:
+                            for q in range(v * ncomp, v * ncomp + ncomp):
+                                slot_acc[q] = 0.0
+                                slot_comp[q] = -1
                         if use_fixed:
                             thr[v] = fixed_thr[v]
                         else:
                             thr[v] = 1.0 - next_uniform(state)
-                    b = v if single else in_indptr[v]
-                    k = nslot[v]
-                    j = 0
-                    while j < k and slot_comp[b + j] != c:
-                        j += 1
-                    if j == k:
-                        slot_comp[b + j] = c
-                        slot_acc[b + j] = 0.0
-                        slot_bw[b + j] = -1.0
-                        nslot[v] = k + 1
                     w = weights[e]
-                    slot_acc[b + j] += w
-                    if w > slot_bw[b + j]:
-                        slot_bw[b + j] = w
-                        slot_bo[b + j] = o
+                    if dense:
+                        b = v * ncomp
+                        j = c
+                        new = slot_comp[b + c] < 0
+                    else:
+                        b = in_indptr[v]
+                        k = nslot[v]
+                        j = 0
+                        while j < k and slot_comp[b + j] != c:
+                            j += 1
+                        new = j == k
+                    if new:
+                        slot_comp[b + j] = c
+                        slot_acc[b + j] = w
+                        nslot[v] += 1
+                        if track:
+                            slot_bw[b + j] = w
+                            slot_bo[b + j] = o
+                    else:
+                        slot_acc[b + j] += w
+                        if track and w > slot_bw[b + j]:
+                            slot_bw[b + j] = w
+                            slot_bo[b + j] = o
                     if slot_acc[b + j] >= thr[v] and cand_mark[v] != mark:
                         cand_mark[v] = mark
                         cand[ncand] = v
                         ncand += 1
             for i in range(ncand):
                 v = cand[i]
-                b = v if single else in_indptr[v]
+                b = v * ncomp if dense else in_indptr[v]
                 best = -1
                 best_acc = -1.0
                 ties = 0
-                for j in range(nslot[v]):
+                for j in range(ncomp if dense else nslot[v]):
+                    if slot_comp[b + j] < 0:
+                        continue
                     a = slot_acc[b + j]
                     if a >= thr[v]:
                         if a > best_acc:
@@ -193,9 +216,10 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
                             ties += 1
                             if next_uniform(state) * ties < 1.0:
                                 best = j
-                active[v] = tag
+                stamp[v] = act
                 owner[v] = slot_comp[b + best]
-                origin[v] = slot_bo[b + best]
+                if track:
+                    origin[v] = slot_bo[b + best]
                 queue[tail] = v
                 tail += 1
             start = end
@@ -208,21 +232,21 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
 
 
 @njit(cache=True, nogil=True)
-def ic_block(indptr, indices, weights, n, seeds, base, sim0, nsims, max_steps, counts):
+def ic_block(indptr, indices, coins, n, seeds, base, sim0, nsims, max_steps, counts):
     """IC with one competitor and no origin tracking: :func:`cascade_block`'s draws, fewer arrays.
 
     Processes the queue in FIFO order, which is level order, so it consumes exactly the same random
-    numbers as :func:`cascade_block` and returns identical counts.
+    numbers as :func:`cascade_block` and returns identical counts. ``seen`` is one byte per node,
+    cleared after each simulation along the queue (small enough to stay in cache).
     """
-    stamp = np.zeros(n, np.int32)
+    seen = np.zeros(n, np.uint8)
     queue = np.empty(n, np.int32)
-    state = np.zeros(1, np.uint64)
+    state = np.zeros(3, np.uint64)
     for s in range(nsims):
-        tag = s + 1
-        state[0] = stream_state(base, sim0 + s)
+        start_stream(state, base, sim0 + s)
         tail = 0
         for j in range(seeds.shape[0]):
-            stamp[seeds[j]] = tag
+            seen[seeds[j]] = 1
             queue[tail] = seeds[j]
             tail += 1
         start = 0
@@ -234,13 +258,15 @@ def ic_block(indptr, indices, weights, n, seeds, base, sim0, nsims, max_steps, c
                 u = queue[qi]
                 for e in range(indptr[u], indptr[u + 1]):
                     v = indices[e]
-                    if stamp[v] != tag and next_uniform(state) < weights[e]:
-                        stamp[v] = tag
+                    if seen[v] == 0 and next_u32(state) < coins[e]:
+                        seen[v] = 1
                         queue[tail] = v
                         tail += 1
             start = end
             end = tail
         counts[s, 0] = tail
+        for i in range(tail):
+            seen[queue[i]] = 0
 
 
 @njit(cache=True, nogil=True)

@@ -45,3 +45,36 @@ def next_uniform(state: np.ndarray) -> float:
 def base_seed(seed_int_value: int) -> np.uint64:
     """A kernel base seed from a non-negative Python int."""
     return np.uint64(int(seed_int_value) & 0xFFFFFFFFFFFFFFFF)
+
+
+MASK32 = np.uint64(0xFFFFFFFF)
+S32 = np.uint64(32)
+
+
+@njit(cache=True, inline="always")
+def start_stream(state: np.ndarray, base: np.uint64, index: np.int64) -> None:
+    """Reset ``state`` (3-element uint64 array: counter, buffered word, flag) to stream ``index``."""
+    state[0] = stream_state(base, index)
+    state[1] = np.uint64(0)
+    state[2] = np.uint64(0)
+
+
+@njit(cache=True, inline="always")
+def next_u32(state: np.ndarray) -> np.uint64:
+    """A uniform 32-bit integer; each 64-bit output serves two calls (halves the cost of a coin)."""
+    if state[2] == np.uint64(0):
+        state[0] += GOLDEN
+        word = mix64(state[0])
+        state[1] = word
+        state[2] = np.uint64(1)
+        return word & MASK32
+    state[2] = np.uint64(0)
+    return state[1] >> S32
+
+
+def coin_thresholds(p: np.ndarray) -> np.ndarray:
+    """Integer thresholds ``ceil(p * 2^32)`` so that ``next_u32 < t`` has probability ``p`` (+ < 2^-32).
+
+    ``p = 0`` never succeeds and ``p = 1`` always does.
+    """
+    return np.ceil(np.asarray(p, dtype=np.float64) * 4294967296.0).astype(np.uint64)

@@ -1,7 +1,7 @@
 """Reverse-reachable (RR) sets and greedy maximum coverage, the engine of IMM (numba).
 
 An RR set for IC is the set of nodes that reach a uniformly random root in a random live-edge
-world (reverse BFS, each in-edge live with probability ``w``); for LT it is a reverse random walk
+world (reverse BFS, each in-edge live with probability ``w``, a 32-bit coin as in the IC kernels); for LT it is a reverse random walk
 (at each node, pick at most one in-edge, edge ``u -> v`` with probability ``w(u -> v)``, stop at a
 visited node or when none is picked). ``n * Pr[S hits a random RR set]`` is the spread of ``S``
 (Borgs et al., SODA 2014; Tang, Shi, Xiao, SIGMOD 2015).
@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fairbid.influence.rng import next_uniform, stream_state
+from fairbid.influence.rng import next_u32, next_uniform, start_stream
 
 
 @njit(cache=True, nogil=True)
-def rr_generate(in_indptr, in_indices, in_weights, n, lt, base, first, count, nodes, ptr, used):
+def rr_generate(in_indptr, in_indices, in_weights, in_coins, n, lt, base, first, count, nodes, ptr, used):
     """Append RR sets ``first .. first+count-1`` to ``nodes``/``ptr`` until one would not fit.
 
     ``ptr[j]`` is where set ``j`` (counted from ``first``) starts in ``nodes``; ``used`` is how many
@@ -26,12 +26,12 @@ def rr_generate(in_indptr, in_indices, in_weights, n, lt, base, first, count, no
     """
     visited = np.zeros(n, np.int32)
     scratch = np.empty(n, np.int32)
-    state = np.zeros(1, np.uint64)
+    state = np.zeros(3, np.uint64)
     cap = nodes.shape[0]
     done = 0
     for j in range(count):
         tag = j + 1
-        state[0] = stream_state(base, first + j)
+        start_stream(state, base, first + j)
         root = min(np.int64(next_uniform(state) * n), n - 1)
         scratch[0] = root
         visited[root] = tag
@@ -60,7 +60,7 @@ def rr_generate(in_indptr, in_indices, in_weights, n, lt, base, first, count, no
                 head += 1
                 for e in range(in_indptr[v], in_indptr[v + 1]):
                     u = in_indices[e]
-                    if visited[u] != tag and next_uniform(state) < in_weights[e]:
+                    if visited[u] != tag and next_u32(state) < in_coins[e]:
                         visited[u] = tag
                         scratch[size] = u
                         size += 1
@@ -134,7 +134,7 @@ class RRCollection:
             if self.ptr.size < target + 1:
                 self.ptr = _enlarged(self.ptr, max(target + 1, 2 * self.ptr.size))
             ptr_view = self.ptr[self.count :]
-            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.n, self.lt, self.base,
+            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, g.n, self.lt, self.base,
                                      self.count, need, self.nodes, ptr_view, self.used)
             self.count += done
             self.used = used
