@@ -98,7 +98,7 @@ def main() -> None:
     else:
         print("gnutella09 not found; skipping the K=2, M=10 case")
     env_case(DEFAULT_SPEC, 10, 100)
-    train_case(DEFAULT_SPEC, 10, 100, rounds=40)
+    train_case(DEFAULT_SPEC, 10, 100, rounds=15)
 
 
 if __name__ == "__main__":

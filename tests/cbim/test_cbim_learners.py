@@ -94,3 +94,19 @@ def test_same_seed_same_actions_and_greedy_is_deterministic(alg):
     assert np.array_equal(a.act(obs, explore=True), b.act(obs, explore=True))
     if alg != "random":
         assert np.array_equal(a.act(obs, explore=False), a.act(obs, explore=False))
+
+
+def test_checkpoint_keeps_a_wrapped_replay_buffer_exactly():
+    # capacity 5, 7 transitions with reward i: the ring holds rewards [5, 6, 2, 3, 4], next write at slot 2
+    cfg = make_config("mcbim", batch_size=4, buffer_size=5)
+    a = make_learner(cfg, n_agents=2, obs_dim=3, act_dim=2, state_dim=6, seed=0)
+    rng = np.random.default_rng(0)
+    for i in range(7):
+        a.observe({"obs": rng.random((2, 3)), "state": rng.random(6), "action": rng.random((2, 2)),
+                   "reward": np.array([i, i]), "next_obs": rng.random((2, 3)), "next_state": rng.random(6),
+                   "terminated": np.array(0.0)})
+    b = make_learner(cfg, n_agents=2, obs_dim=3, act_dim=2, state_dim=6, seed=1)
+    b.load_state_dict(a.state_dict())
+    assert b.buffer.storage.get(slice(0, 5))["reward"][:, 0].tolist() == [5.0, 6.0, 2.0, 3.0, 4.0]
+    assert b.buffer._writer._cursor == 2
+    assert a.update() == b.update()  # same samples, same networks, same losses

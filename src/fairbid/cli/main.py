@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from fairbid.cli import auctions, cbim, diffusion, influence
-from fairbid.cli.common import BackendOpt, SeedOpt, WorkersOpt, info
+from fairbid.cli.common import BackendOpt, SeedOpt, WorkersOpt
+from fairbid.core.progress import log_line
 from fairbid.core.errors import FairbidError
 
 app = typer.Typer(
@@ -42,7 +43,7 @@ def reproduce(
     report = run(
         out=out, scale=scale, seed=seed, backend=backend, workers=workers, resume=resume,
         only=[s.strip() for s in only.split(",") if s.strip()] if only else None,
-        log=lambda msg: info(msg),
+        log=log_line,
     )
     typer.echo(str(report))
 

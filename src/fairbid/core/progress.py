@@ -1,16 +1,21 @@
-"""Progress bars (rich) that stay silent when stdout is not a terminal or when disabled."""
+"""Progress bars (rich) that stay silent when stdout is not a terminal or when disabled.
+
+Nested bars share one live display: an inner loop (say, Monte Carlo batches inside one experiment
+of ``fairbid reproduce``) adds a line to the outer display and removes it when done.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 _ENABLED = True
+_ACTIVE: Any = None  # the live rich Progress, when one is shown
 
 
 def set_progress(enabled: bool) -> None:
@@ -30,34 +35,47 @@ def progress_enabled() -> bool:
     )
 
 
+@contextmanager
+def progress_task(description: str, total: float | None = None) -> Iterator[Callable[..., None]]:
+    """Context manager yielding ``advance(n=1)``; a no-op callable when bars are disabled."""
+    global _ACTIVE
+    if not progress_enabled():
+        yield lambda n=1: None
+        return
+    if _ACTIVE is not None:
+        bar = _ACTIVE
+        task = bar.add_task(description, total=total)
+        try:
+            yield lambda n=1: bar.advance(task, n)
+        finally:
+            bar.remove_task(task)
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=Console(file=sys.stderr)) as bar:
+        _ACTIVE = bar
+        try:
+            task = bar.add_task(description, total=total)
+            yield lambda n=1: bar.advance(task, n)
+        finally:
+            _ACTIVE = None
+
+
 def progress_iter(items: Iterable[T], total: int | None, description: str | None) -> Iterator[T]:
     """Yield from ``items``, drawing a bar on stderr when ``description`` is set and bars are enabled."""
     if description is None or not progress_enabled():
         yield from items
         return
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=_console()) as bar:
-        task = bar.add_task(description, total=total)
+    with progress_task(description, total) as advance:
         for item in items:
             yield item
-            bar.advance(task)
+            advance()
 
 
-@contextmanager
-def progress_task(description: str, total: float | None = None):
-    """Context manager yielding ``advance(n=1)``; a no-op callable when bars are disabled."""
-    if not progress_enabled():
-        yield lambda n=1: None
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=_console()) as bar:
-        task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(file=sys.stderr)
+def log_line(message: str) -> None:
+    """Print ``message`` on stderr, above a live progress display when one is shown."""
+    if _ACTIVE is not None:
+        _ACTIVE.console.print(message, markup=False, highlight=False)
+    else:
+        print(message, file=sys.stderr, flush=True)

@@ -11,6 +11,7 @@ from typing import Any
 from fairbid.core.errors import FairbidError, check_choice
 from fairbid.core.executor import get_executor
 from fairbid.core.experiments import SCALES, ExperimentContext, load_all
+from fairbid.core.progress import progress_task
 from fairbid.core.report import write_report
 from fairbid.core.rundir import RunDir
 
@@ -64,32 +65,37 @@ def reproduce(
 
     selected = _select(registry, only)
     executor = get_executor(backend, workers)
-    for name in selected:
-        exp = registry[name]
-        sub = rd.sub(name)
-        if (sub.path / DONE).exists():
-            log(f"skip {name} (done)")
-            continue
-        log(f"run  {name}: {exp.title}")
-        ctx = ExperimentContext(scale=scale, seed=_experiment_seed(seed, name), executor=executor, out=sub)
-        start = time.perf_counter()
-        try:
-            summary = exp.run(ctx) or {}
-            status = "ok"
-        except FairbidError:
-            raise
-        except Exception as exc:  # one broken experiment must not lose the others' results
-            summary = {"error": f"{type(exc).__name__}: {exc}"}
-            sub.write_text("error.txt", traceback.format_exc())
-            status = "failed"
-        seconds = time.perf_counter() - start
-        record: dict[str, Any] = {"name": name, "status": status, "seconds": seconds, "summary": summary}
-        if status == "ok":
-            sub.write_json(DONE, record)
-        else:
-            sub.write_json("failed.json", record)
-        log(f"{status:4s} {name} in {seconds:.1f} s")
+    with progress_task("fairbid reproduce", total=len(selected)) as advance:
+        for name in selected:
+            _run_one(rd, registry[name], scale, seed, executor, log)
+            advance()
     return write_report(rd, registry, selected)
+
+
+def _run_one(rd: RunDir, exp: Any, scale: str, seed: int, executor: Any, log: Callable[[str], None]) -> None:
+    """Run one experiment into its sub-directory unless it already finished (``done.json``)."""
+    name = exp.name
+    sub = rd.sub(name)
+    if (sub.path / DONE).exists():
+        log(f"skip {name} (done)")
+        return
+    log(f"run  {name}: {exp.title}")
+    ctx = ExperimentContext(scale=scale, seed=_experiment_seed(seed, name), executor=executor, out=sub)
+    start = time.perf_counter()
+    try:
+        summary = exp.run(ctx) or {}
+        status = "ok"
+    except Exception as exc:  # one broken experiment must not lose the others' results
+        summary = {"error": f"{type(exc).__name__}: {exc}"}
+        sub.write_text("error.txt", traceback.format_exc())
+        status = "failed"
+    seconds = time.perf_counter() - start
+    record: dict[str, Any] = {"name": name, "status": status, "seconds": seconds, "summary": summary}
+    if status == "ok":
+        sub.write_json(DONE, record)
+    else:
+        sub.write_json("failed.json", record)
+    log(f"{status:4s} {name} in {seconds:.1f} s")
 
 
 def _select(registry: dict, only: Sequence[str] | None) -> list[str]:

@@ -82,6 +82,22 @@ class Graph:
 
         return coin_thresholds(self.in_weights)
 
+    @cached_property
+    def in_common_p(self) -> np.ndarray:
+        """Per node, the weight shared by all its in-edges, or -1 where they differ (or none exist).
+
+        Under ``wc`` every node qualifies; RR-set sampling then draws geometric gaps between live
+        in-edges instead of one coin per edge (the subset-sampling idea of SUBSIM, Guo et al. 2020).
+        """
+        deg = self.in_degree()
+        out = np.full(self.n, -1.0)
+        has = deg > 0
+        if self.m:
+            lo = np.minimum.reduceat(self.in_weights, self.in_indptr[:-1][has])
+            hi = np.maximum.reduceat(self.in_weights, self.in_indptr[:-1][has])
+            out[has] = np.where(lo == hi, lo, -1.0)
+        return out
+
     def out_degree(self) -> np.ndarray:
         """Out-degree of every node (int64)."""
         return np.diff(self.indptr)

@@ -18,7 +18,7 @@ from fairbid.influence.rng import next_u32, next_uniform, start_stream
 
 
 @njit(cache=True, nogil=True)
-def rr_generate(in_indptr, in_indices, in_weights, in_coins, n, lt, base, first, count, nodes, ptr, used):
+def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, first, count, nodes, ptr, used):
     """Append RR sets ``first .. first+count-1`` to ``nodes``/``ptr`` until one would not fit.
 
     ``ptr[j]`` is where set ``j`` (counted from ``first``) starts in ``nodes``; ``used`` is how many
@@ -58,12 +58,32 @@ def rr_generate(in_indptr, in_indices, in_weights, in_coins, n, lt, base, first,
             while head < size:
                 v = scratch[head]
                 head += 1
-                for e in range(in_indptr[v], in_indptr[v + 1]):
-                    u = in_indices[e]
-                    if visited[u] != tag and next_u32(state) < in_coins[e]:
-                        visited[u] = tag
-                        scratch[size] = u
-                        size += 1
+                lo = in_indptr[v]
+                hi = in_indptr[v + 1]
+                p = in_p[v]
+                if p < 0.0 or hi - lo < 4:
+                    for e in range(lo, hi):
+                        u = in_indices[e]
+                        if visited[u] != tag and next_u32(state) < in_coins[e]:
+                            visited[u] = tag
+                            scratch[size] = u
+                            size += 1
+                elif p > 0.0:
+                    # All in-edges share p: jump straight to the next live edge, gap ~ Geometric(p).
+                    log_q = np.log1p(-p) if p < 1.0 else -np.inf
+                    e = lo - 1
+                    while True:
+                        if p < 1.0:
+                            e += 1 + np.int64(np.log(1.0 - next_uniform(state)) / log_q)
+                        else:
+                            e += 1
+                        if e >= hi:
+                            break
+                        u = in_indices[e]
+                        if visited[u] != tag:
+                            visited[u] = tag
+                            scratch[size] = u
+                            size += 1
         if used + size > cap:
             return done, used
         for i in range(size):
@@ -134,7 +154,7 @@ class RRCollection:
             if self.ptr.size < target + 1:
                 self.ptr = _enlarged(self.ptr, max(target + 1, 2 * self.ptr.size))
             ptr_view = self.ptr[self.count :]
-            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, g.n, self.lt, self.base,
+            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, g.in_common_p, g.n, self.lt, self.base,
                                      self.count, need, self.nodes, ptr_view, self.used)
             self.count += done
             self.used = used

@@ -84,13 +84,16 @@ class OffPolicyLearner(Learner):
         self.n_agents, self.obs_dim, self.act_dim, self.state_dim = n_agents, obs_dim, act_dim, state_dim
         self.gen = torch.Generator().manual_seed(seed)
         self.updates = 0
-        self.buffer = ReplayBuffer(storage=LazyTensorStorage(config.buffer_size),
-                                   generator=torch.Generator().manual_seed(torch_seed(self.gen)))
+        self.buffer_gen = torch.Generator().manual_seed(torch_seed(self.gen))
+        self.buffer = self._new_buffer()
         with seeded_torch(torch_seed(self.gen)):
             self.actors = [self._make_actor() for _ in range(n_agents)]
             self.losses = [self._make_loss(i) for i in range(n_agents)]
         self.optims = [self._make_optim(loss) for loss in self.losses]
         self.targets = [SoftUpdate(loss, tau=config.tau) for loss in self.losses]
+
+    def _new_buffer(self) -> ReplayBuffer:
+        return ReplayBuffer(storage=LazyTensorStorage(self.config.buffer_size), generator=self.buffer_gen)
 
     # -- construction, specialised per algorithm ------------------------------------------------
     def _make_actor(self) -> TensorDictModule:
@@ -174,7 +177,7 @@ class OffPolicyLearner(Learner):
         return {
             "losses": [loss.state_dict() for loss in self.losses],
             "optims": [opt.state_dict() for opt in self.optims],
-            "buffer": self.buffer.state_dict(), "gen": self.gen.get_state(), "updates": self.updates,
+            "buffer": self._buffer_state(), "gen": self.gen.get_state(), "updates": self.updates,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -182,10 +185,24 @@ class OffPolicyLearner(Learner):
             loss.load_state_dict(sd)
         for opt, sd in zip(self.optims, state["optims"]):
             opt.load_state_dict(sd)
-        self.buffer.load_state_dict(state["buffer"])
+        self._load_buffer(state["buffer"])
         self.gen.set_state(state["gen"])
         self.updates = int(state["updates"])
         self._sync_actors()
+
+    def _buffer_state(self) -> dict[str, Any]:
+        """The filled part of the buffer only (the storage is preallocated to ``buffer_size``: a full
+        ``state_dict`` would write the whole capacity, gigabytes at K = 10, M = 100)."""
+        n = len(self.buffer)
+        data = self.buffer.storage.get(slice(0, n)).clone() if n else None
+        return {"data": data, "writer": self.buffer._writer.state_dict(), "rng": self.buffer_gen.get_state()}
+
+    def _load_buffer(self, state: dict[str, Any]) -> None:
+        self.buffer = self._new_buffer()
+        if state["data"] is not None:
+            self.buffer.extend(state["data"])
+        self.buffer._writer.load_state_dict(state["writer"])
+        self.buffer_gen.set_state(state["rng"])
 
     def _sync_actors(self) -> None:
         """Point the acting modules at the loss modules' (restored) parameters."""
