@@ -64,3 +64,15 @@ def test_simulate_bad_input_one_line_error(extra, what, capsys):
     assert rc == 2 and captured.out == ""
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {what}: ")
+
+
+def test_out_directory_holds_config_versions_parquet_png_report(tmp_path, capsys):
+    from fairbid.cli.main import main
+
+    out = tmp_path / "run"
+    code = main(["auctions", "simulate", "--mechanism", "sp", "--clicks", "2000", "--window", "100",
+                 "--advertisers", "12", "--per-click", "3", "--out", str(out), "--json"])
+    assert code == 0
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*")}
+    assert {"config.json", "versions.json", "report.html", "summary.json", "results/series.parquet",
+            "figures/platform.png"} <= names

@@ -7,6 +7,8 @@ from typing import Annotated
 import numpy as np
 import typer
 
+from fairbid.auctions.plots import plot_curves, plot_platform
+from fairbid.core.report import write_run_report
 from fairbid.cli.common import JsonOpt, OutOpt, SeedOpt, emit, run_dir, start
 from fairbid.core.errors import check_choice, check_int
 
@@ -52,7 +54,12 @@ def design_cmd(
     if rd is not None:
         rd.write_json("design.json", result.to_dict())
         xs = _value_grid(dist, 201)
-        rd.write_table("winning_rate", _curves(xs, result.mechanism, result.baseline, dist, n, ep_payoff))
+        curves = _curves(xs, result.mechanism, result.baseline, dist, n, ep_payoff)
+        rd.write_table("winning_rate", curves)
+        rd.save_figure("winning_rate", plot_curves(xs, {
+            str(result.mechanism): curves["winning_rate"], str(result.baseline): curves["baseline_winning_rate"],
+        }, ylabel="winning rate", title=f"Algorithm {algorithm}"))
+        write_run_report(rd, f"fairbid auctions design (Algorithm {algorithm})", result.contract())
     emit(result.contract(), json_mode, title=f"Algorithm {algorithm}")
 
 
@@ -101,6 +108,10 @@ def analyze_cmd(
     if rd is not None:
         rd.write_table("curves", {"x": xs, "winning_rate": p, "payoff": u})
         rd.write_json("analysis.json", result)
+        rd.save_figure("winning_rate", plot_curves(xs, {str(spec): p}, ylabel="winning rate", title=str(spec)))
+        rd.save_figure("payoff", plot_curves(xs, {str(spec): u}, ylabel="expected payoff", title=str(spec)))
+        write_run_report(rd, f"fairbid auctions analyze ({spec})", {k: v for k, v in result.items()
+                                                                     if k not in ("winning_rate", "payoff")})
     emit(result, json_mode, title=str(spec))
 
 
@@ -186,7 +197,8 @@ def simulate_cmd(
     }
     if rd is not None:
         _write_simulation(rd, results)
-        rd.write_json("summary.json", summary)
+        rd.save_figure("platform", plot_platform(results))
+        write_run_report(rd, "fairbid auctions simulate", summary)
     emit(summary, json_mode, title="Long-run platform simulation")
 
 

@@ -93,3 +93,30 @@ def write_report(rd: RunDir, registry: dict, selected: Sequence[str]) -> Path:
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>fairbid report</title>"
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>")
     return rd.write_text("report.html", page)
+
+
+def write_run_report(rd: RunDir, title: str, summary: dict[str, Any] | None = None) -> Path:
+    """Write ``summary.json`` and a short ``report.html`` (summary, tables, figures) for a single-command run.
+
+    CLI commands given ``--out`` call this last, so every run directory carries its own report.
+    """
+    from fairbid.core.rundir import to_jsonable
+
+    if summary is not None:
+        rd.write_json("summary.json", to_jsonable(summary))
+    cfg = rd.read_json("config.json") if (rd.path / "config.json").exists() else {}
+    parts = [f"<h1>{html.escape(title)}</h1>",
+             f"<p class=meta>config: {html.escape(json.dumps(cfg))}</p>"]
+    if summary:
+        flat = {k: v for k, v in to_jsonable(summary).items() if not isinstance(v, (dict, list)) or len(str(v)) < 300}
+        parts.append(summary_html(flat))
+    for fig in rd.figures():
+        rel = fig.relative_to(rd.path)
+        parts.append(f"<figure><img src='{html.escape(str(rel))}' alt='{fig.stem}'>"
+                     f"<figcaption class=meta>{html.escape(fig.stem)}</figcaption></figure>")
+    for tab in rd.tables():
+        parts.append(f"<h3>{html.escape(tab.stem)}</h3>")
+        parts.append(table_html(read_parquet(tab)))
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
+    return rd.write_text("report.html", page)
