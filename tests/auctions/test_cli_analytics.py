@@ -83,7 +83,7 @@ def test_analyze_simple_mechanism_has_null_xi2_and_class(capsys):
         (["analyze", "--mechanism", "psp", "--bidders", "3", "--r1", "0.2", "--r2", "0.3", "--lam", "0.1"],
          "error: r2: must not exceed r1 = 0.2 (got 0.3)"),
         (["analyze", "--mechanism", "sp", "--bidders", "3", "--values", "nosuch:1"],
-         "error: distribution: unknown distribution name (got 'nosuch:1')"),
+         "error: --values: unknown distribution name (got 'nosuch:1')"),
         (["analyze", "--mechanism", "sp", "--bidders", "3", "--reserve", "-0.5"],
          "error: reserve: must be >= 0.0 (got -0.5)"),
         (["analyze", "--mechanism", "vcg", "--bidders", "3"], "error: --mechanism: unknown name"),

@@ -211,3 +211,15 @@ def test_tracking_origins_does_not_change_the_draws(model):
     c = spread(g, [[1, 2, 3]], model, sims=200, seed=5, max_steps=2)
     d = spread(g, [[1, 2, 3]], model, sims=200, seed=5, max_steps=2, return_origins=True)
     assert np.array_equal(c.samples, d.samples) and c.mean[0] <= a.mean[0]
+
+
+@pytest.mark.parametrize("model, single", [("clt", "lt"), ("cic", "ic")])
+def test_empty_competitor_is_inert(model, single):
+    # An empty (all seeds unsold) competitor gets 0 and leaves the other's cascade unchanged:
+    # the other competitor's samples equal the single-competitor model's, draw for draw.
+    rng = np.random.default_rng(10)
+    g = random_graph(rng, n=40, m=160, weights="wc")
+    both = spread(g, [np.array([], dtype=np.int64), [4, 9]], model, sims=200, seed=3)
+    alone = spread(g, [[4, 9]], single, sims=200, seed=3)
+    assert np.all(both.samples[:, 0] == 0)
+    assert np.array_equal(both.samples[:, 1], alone.samples[:, 0])

@@ -136,8 +136,10 @@ def _build(name: str, args: list[float], spec: str):
     return frozen
 
 
-def parse_distribution(spec: "str | ValueDistribution | Any") -> ValueDistribution:
+def parse_distribution(spec: "str | ValueDistribution | Any", what: str = "distribution") -> ValueDistribution:
     """Return the :class:`ValueDistribution` for a spec string, a ValueDistribution or a frozen scipy dist.
+
+    ``what`` names the field in error messages (the CLI passes ``--values``).
 
     Raises
     ------
@@ -153,6 +155,15 @@ def parse_distribution(spec: "str | ValueDistribution | Any") -> ValueDistributi
     ...
     fairbid.core.errors.FairbidError: distribution: unknown distribution name (got 'nosuch:1')
     """
+    try:
+        return _parse(spec)
+    except FairbidError as exc:
+        if what == exc.what:
+            raise
+        raise FairbidError(what, exc.problem, exc.got) from None
+
+
+def _parse(spec: Any) -> ValueDistribution:
     if isinstance(spec, ValueDistribution):
         return spec
     if not isinstance(spec, str):

@@ -45,7 +45,7 @@ def design_cmd(
     start(json_mode)
     check_choice("--algorithm", str(algorithm), ("1", "2"))
     n = check_int("--bidders", bidders, minimum=2)
-    dist = parse_distribution(values)
+    dist = parse_distribution(values, "--values")
     result = design(algorithm, dist, n, reserve, theta, base=base, ep_payoff=ep_payoff)
     rd = run_dir(out, "auctions-design", seed, {
         "command": "auctions design", "algorithm": algorithm, "bidders": n, "values": values,
@@ -88,7 +88,7 @@ def analyze_cmd(
     n = check_int("--bidders", bidders, minimum=2)
     points = check_int("--points", points, minimum=2, maximum=100_000)
     spec = MechanismSpec.parse(mechanism, reserve=reserve, r1=r1, r2=r2, lam=lam)
-    dist = parse_distribution(values)
+    dist = parse_distribution(values, "--values")
     xs = _value_grid(dist, points)
     p = winning_rate(xs, spec, dist, n)
     u = expected_payoff(xs, spec, dist, n, ep_payoff=ep_payoff)
@@ -176,7 +176,7 @@ def simulate_cmd(
 
     start(json_mode)
     cfg = PlatformConfig(
-        dist=parse_distribution(values), advertisers=advertisers, per_click=per_click, clicks=clicks, theta=theta,
+        dist=parse_distribution(values, "--values"), advertisers=advertisers, per_click=per_click, clicks=clicks, theta=theta,
         window=window, values=value_draw, window_unit=window_unit, shortage=shortage, checks=checks,
         ep_pool=ep_pool,
     )
