@@ -53,7 +53,7 @@ def test_simulate_writes_series_parquet(tmp_path, capsys):
         (["--per-click", "20"], "per_click"),
         (["--mechanism", "nosuch"], "--mechanism"),
         (["--value-draw", "sometimes"], "values"),
-        (["--values", "nosuch:1"], "distribution"),
+        (["--values", "nosuch:1"], "--values"),
         # Algorithm 2 has no solution at N = 10, θ = 0.1% (no r1 <= r̄ recovers SP(0)'s profit).
         (["--mechanism", "psp-alg2", "--per-click", "10", "--theta", "0.001"], "theta"),
     ],

@@ -211,13 +211,8 @@ def spread(
     steps = -1 if max_steps is None else check_int("max_steps", max_steps, minimum=0)
     sets = normalize_seed_sets(graph, seed_sets, model)
     fixed = _thresholds(graph, thresholds, seed, model)
-    seeds = np.concatenate(sets).astype(np.int32)
-    comp = np.concatenate([np.full(s.size, i, dtype=np.int32) for i, s in enumerate(sets)])
-    job = _Job(model, graph, seeds, comp, len(sets), seed_int(seed), steps, bool(return_origins), fixed)
-    deterministic = model == "lt" and fixed is not None
-    counts, origins = _simulate(job, 1 if deterministic else sims, executor)
-    if deterministic and sims > 1:
-        counts, origins = np.repeat(counts, sims, axis=0), origins * sims
+    counts, origins = _simulate_sets(graph, sets, model, sims, seed_int(seed), steps, bool(return_origins), fixed,
+                                     executor)
     mean = counts.mean(axis=0)
     stderr = counts.std(axis=0, ddof=1) / np.sqrt(sims) if sims > 1 else np.zeros(len(sets))
     origin_mean = None
@@ -226,6 +221,30 @@ def spread(
         cuts = np.cumsum([s.size for s in sets])[:-1]
         origin_mean = np.split(per_seed, cuts)
     return SpreadResult(mean, stderr, sims, model, counts, origin_mean)
+
+
+def _simulate_sets(graph: Graph, sets: list[np.ndarray], model: str, sims: int, base: int, steps: int, track: bool,
+                   fixed: np.ndarray | None, executor: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Per-simulation counts ``(sims, len(sets))`` and per-seed origin totals.
+
+    Competitors without seeds are inert: they are left out of the simulation (0 for them), and
+    when a single competitor remains, CLT/CIC are run as the LT/IC they then reduce to, so an
+    empty competitor does not even change the random draws of the others.
+    """
+    live = [i for i, s in enumerate(sets) if s.size]
+    counts = np.zeros((sims, len(sets)), dtype=np.int64)
+    if not live:
+        return counts, np.zeros(0, dtype=np.int64)
+    run_model = {"clt": "lt", "cic": "ic"}.get(model, model) if len(live) == 1 else model
+    seeds = np.concatenate([sets[i] for i in live]).astype(np.int32)
+    comp = np.concatenate([np.full(sets[i].size, j, dtype=np.int32) for j, i in enumerate(live)])
+    job = _Job(run_model, graph, seeds, comp, len(live), base, steps, track, fixed)
+    deterministic = run_model == "lt" and fixed is not None
+    run_counts, origins = _simulate(job, 1 if deterministic else sims, executor)
+    if deterministic:
+        run_counts, origins = np.repeat(run_counts, sims, axis=0), origins * sims
+    counts[:, live] = run_counts
+    return counts, origins
 
 
 def _thresholds(graph: Graph, thresholds: Any, seed: SeedLike, model: str) -> np.ndarray | None:
