@@ -14,8 +14,6 @@ $(STAMP): pyproject.toml
 	# CPU build of torch first: anything unpinned pulls a multi-GB CUDA build.
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e ".[test,rl]"
-	# benchmarl's own metadata asks for torchvision and an unpinned torch; take it without deps.
-	$(PIP) install -q --no-deps benchmarl==1.5.2
 	touch $(STAMP)
 
 install: $(STAMP)

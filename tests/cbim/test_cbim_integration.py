@@ -73,3 +73,14 @@ def test_same_seed_same_rounds_on_real_engine():
 
     assert run(4) == run(4)
     assert run(4) != run(5)  # the CLT thresholds differ with the seed
+
+
+def test_make_env_rejects_unknown_options_and_models():
+    from fairbid.core.errors import FairbidError
+
+    with pytest.raises(FairbidError, match="unknown"):
+        make_env(GRAPH, competitors=2, seeds=3, seed=0, fairness=0.3)
+    with pytest.raises(FairbidError, match="model"):
+        make_env(GRAPH, competitors=2, seeds=3, seed=0, model="ic")
+    with pytest.raises(FairbidError, match="--seeds"):
+        make_env(GRAPH, competitors=2, seeds=10_000, seed=0)

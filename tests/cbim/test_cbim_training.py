@@ -75,3 +75,12 @@ def test_metrics_by_hand():
     # fair rounds 0, 2, 3: revenues 5, 3, 4
     assert s["success_ratio"] == 0.75 and s["max_revenue"] == 5.0 and s["mean_revenue"] == 4.0
     assert s["spend_ratios"] == [0.5, 0.5] and s["all_sold_ratio"] == 0.75
+
+
+def test_checkpointing_does_not_change_the_run(tmp_path):
+    a = _config("mcbim", rounds=6)
+    b = TrainConfig(**{**a.__dict__, "checkpoint_every": 6})
+    train(a, tmp_path / "a", env_factory=toy_env)
+    train(b, tmp_path / "b", env_factory=toy_env)
+    ra, rb = read_rounds(tmp_path / "a" / "rounds"), read_rounds(tmp_path / "b" / "rounds")
+    assert ra["revenue"] == rb["revenue"] and ra["cost_0"] == rb["cost_0"]

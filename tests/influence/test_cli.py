@@ -92,3 +92,19 @@ def test_datasets_path_facebook(capsys):
     path = need_dataset("facebook")
     rc, out, _ = run(capsys, "datasets", "path", "facebook")
     assert rc == 0 and out.strip() == str(path)
+
+
+def test_undirected_flag_symmetrises(capsys, edge_file):
+    # 30 has no out-edges in the file; read undirected it reaches 20 and, through it, 10 and 40.
+    args = ["influence", "spread", "--graph", str(edge_file), "--weights", "uniform:1.0", "--seeds", "30",
+            "--sims", "2", "--json"]
+    assert json.loads(run(capsys, *args)[1])["spread"] == [1.0]
+    assert json.loads(run(capsys, *args, "--undirected")[1])["spread"] == [4.0]
+
+
+def test_select_imm_finds_the_best_pair(capsys, edge_file):
+    rc, out, _ = run(capsys, "influence", "select", "--graph", str(edge_file), "--weights", "uniform:1.0",
+                     "--k", "2", "--method", "imm", "--sims", "5", "--json")
+    res = json.loads(out)
+    # Best 2-set with p = 1: {10, 50} reaches 10, 20, 30, 40, 50, 60 (all 6 nodes).
+    assert rc == 0 and sorted(res["seeds"]) == [10, 50] and res["spread"] == 6.0 and res["rr_sets"] > 0

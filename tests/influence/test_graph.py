@@ -1,6 +1,8 @@
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairbid.core.errors import FairbidError
 from fairbid.influence import from_edges, from_networkx, load_graph, to_networkx
@@ -79,3 +81,23 @@ def test_networkx_undirected_karate_degrees():
     g = from_networkx(kc)
     assert (g.n, g.m) == (34, 2 * kc.number_of_edges())
     assert g.out_degree().tolist() == [kc.degree(v) for v in sorted(kc.nodes())]
+
+edge_lists = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=80)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edge_lists, st.booleans())
+def test_csr_matches_networkx(edges, directed):
+    src, dst = np.array(edges).T
+    if np.all(src == dst):
+        return  # only self-loops: nothing to compare
+    g = from_edges(src, dst, directed=directed)
+    ref = nx.DiGraph() if directed else nx.Graph()
+    ref.add_nodes_from(np.unique(np.concatenate([src, dst])).tolist())
+    ref.add_edges_from((int(u), int(v)) for u, v in edges if u != v)
+    ref = ref.to_directed() if not directed else ref
+    assert g.m == ref.number_of_edges()
+    assert g.out_degree().tolist() == [ref.out_degree(v) for v in g.labels.tolist()]
+    # WC: every node with in-edges receives total weight exactly 1 (Kempe et al.'s weighted cascade).
+    inw = np.bincount(g.indices, weights=g.weights, minlength=g.n)
+    assert np.allclose(inw[g.in_degree() > 0], 1.0)

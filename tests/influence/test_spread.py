@@ -230,3 +230,36 @@ def test_empty_competitor_is_inert(model, single):
     alone = spread(g, [[4, 9]], single, sims=200, seed=3)
     assert np.all(both.samples[:, 0] == 0)
     assert np.array_equal(both.samples[:, 1], alone.samples[:, 0])
+
+
+def test_threshold_seed_keeps_fixed_thresholds_across_simulation_seeds():
+    rng = np.random.default_rng(13)
+    g = random_graph(rng, n=40, m=160, weights="wc")
+    a = spread(g, [2, 3], "lt", sims=4, seed=1, thresholds="fixed", threshold_seed=99)
+    b = spread(g, [2, 3], "lt", sims=4, seed=2, thresholds="fixed", threshold_seed=99)
+    c = spread(g, [2, 3], "lt", sims=4, seed=3, thresholds=fixed_thresholds(g, 99))
+    ref = len(simulate_threshold(g, [[2, 3]], rng, thresholds=fixed_thresholds(g, 99)))
+    assert a.mean[0] == b.mean[0] == c.mean[0] == ref
+
+
+@pytest.mark.parametrize("model", ["ic", "lt", "cic", "clt"])
+def test_blocked_nodes_are_never_activated(model):
+    # Chain 0 -> 1 -> 2 -> 3 with certain edges (IC p = 1; LT/CLT in-weight 1 >= any threshold):
+    # blocking 2 stops the cascade at 1.
+    g = from_edges([0, 1, 2], [1, 2, 3], weights="uniform:1.0")
+    sets = [[0]] if model in ("ic", "lt") else [[0], np.array([], dtype=np.int64)]
+    assert spread(g, sets, model, sims=5).mean[0] == 4
+    assert spread(g, sets, model, sims=5, blocked=[2]).mean[0] == 2
+    with pytest.raises(FairbidError, match="cannot also be a seed"):
+        spread(g, sets, model, blocked=[0])
+
+
+def test_blocked_matches_reference_on_removed_node():
+    # Blocking v is the same as deleting v's edges: compare with the exact IC spread of that graph.
+    rng = np.random.default_rng(14)
+    g = random_graph(rng, n=6, m=11)
+    src, dst, w = g.edges()
+    keep = (src != 4) & (dst != 4)
+    h = from_edges(src[keep], dst[keep], weights=w[keep], labels=np.arange(6))
+    res = spread(g, [0], "ic", sims=20000, seed=2, blocked=[4])
+    assert abs(res.mean[0] - exact_ic_spread(h, [0])) < 4 * res.stderr[0]

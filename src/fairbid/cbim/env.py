@@ -24,6 +24,7 @@ episodes); ``reset(seed=s)`` always restarts everything, so equal seeds give equ
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -113,7 +114,7 @@ class BiddingEnv(ParallelEnv):
         self.budgets = check_array("budget", budgets, low=0.0, ndim=1)
         if self.budgets.size < 2 or (self.budgets <= 0).any():
             raise FairbidError("budget", "needs at least 2 competitors with positive budgets", self.budgets.tolist())
-        self.model = model
+        self.model = check_choice("model", model, ("clt", "cic"))
         self.sims = check_int("sims", sims, minimum=1)
         self.thresholds = check_choice("thresholds", thresholds, ("per-simulation", "fixed"))
         self.max_steps = max_steps
@@ -315,6 +316,10 @@ def make_env(
     if seed_nodes is None:
         seed_nodes = choose_seeds(g, m, selection, seed)
     budgets = _budgets(budget, k, m)
+    known = set(inspect.signature(BiddingEnv.__init__).parameters) - {"self", "graph", "seed_nodes", "budgets", "seed"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise FairbidError("make_env options", f"unknown; known: {', '.join(sorted(known))}", unknown)
     return BiddingEnv(g, seed_nodes, budgets, seed=seed, **options)
 
 

@@ -106,8 +106,8 @@ def learning(ctx: ExperimentContext) -> dict[str, Any]:
     for key in sorted({(t.graph, t.competitors, t.seeds, t.budget) for t in tasks}):
         ctx.out.save_figure(_fig_name(key), _curves(key, tasks, results))
     ctx.out.write_text("notes.html", _notes(ctx.scale, tasks))
-    best = {alg: sr for alg, sr in zip(agg["algorithm"], agg["success_ratio"]) if True}
-    return {"runs": len(tasks), **{f"SR {a}": round(v, 3) for a, v in best.items()}}
+    sr = dict(zip(agg["algorithm"], agg["success_ratio"]))
+    return {"runs": len(tasks), **{f"SR {a}": round(v, 3) for a, v in sr.items()}}
 
 
 def _summary_table(tasks: list[Task], results: list[dict[str, Any]]) -> dict[str, list]:

@@ -9,9 +9,9 @@ Run directory layout::
     <run>/evaluate/...                      rows and summary of ``evaluate``
 
 Each segment is written (atomically) *before* the checkpoint that covers it. On resume, every segment
-starting at or after the checkpoint's round is deleted and replayed; since every random stream (env, learner,
-torch) is restored from the checkpoint, the replayed rows equal the lost ones and no row is lost or
-duplicated.
+starting at or after the checkpoint's round is deleted and replayed; since every random stream (the env's
+numpy generator, the learner's torch generators, from which every forked torch RNG is seeded, and the replay
+buffer) is restored from the checkpoint, the replayed rows equal the lost ones: none lost, none duplicated.
 """
 
 from __future__ import annotations
@@ -214,7 +214,6 @@ def train(
         env.set_platform_state(ck["env"])
         learner.load_state_dict(ck["learner"])
         learner.reward_scale = ck["reward_scale"]
-        torch.set_rng_state(ck["torch_rng"])
         start, obs, elapsed = int(ck["round"]), ck["obs"], float(ck["seconds"])
     else:
         learner.reward_scale = reward_scale(env, seed_int(spawn(config.seed, 3)[2]))
@@ -234,7 +233,7 @@ def train(
             _write_segment(seg_dir, seg_start, rows)
             _save_checkpoint(ckpt_path, {
                 "round": done, "env": env.get_platform_state(), "learner": learner.state_dict(),
-                "reward_scale": learner.reward_scale, "torch_rng": torch.get_rng_state(), "obs": obs,
+                "reward_scale": learner.reward_scale, "obs": obs,
                 "seconds": elapsed + time.perf_counter() - t0,
             })
             seg_start, rows = done, []

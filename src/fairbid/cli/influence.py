@@ -51,6 +51,8 @@ def spread_cmd(
     sims: Annotated[int, typer.Option("--sims", help="Monte Carlo simulations.", min=1)] = 1000,
     seed: SeedOpt = 0,
     thresholds: Annotated[str, typer.Option("--thresholds", help="LT/CLT: per-simulation or fixed.")] = "per-simulation",
+    threshold_seed: Annotated[int | None, typer.Option("--threshold-seed", help="Seed of fixed thresholds "
+                                                       "(default: --seed).", min=0)] = None,
     max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many steps.", min=0)] = None,
     backend: BackendOpt = "serial",
     workers: WorkersOpt = None,
@@ -64,7 +66,8 @@ def spread_cmd(
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
     sets = [g.index_of(s) for s in parse_seed_sets(seeds)]
     ex = None if backend == "serial" and workers is None else get_executor(backend, workers)
-    res = spread(g, sets, model, sims, seed, thresholds=thresholds, max_steps=max_steps, executor=ex)
+    res = spread(g, sets, model, sims, seed, thresholds=thresholds, max_steps=max_steps, executor=ex,
+                 threshold_seed=threshold_seed)
     emit({"spread": res.mean, "stderr": res.stderr, "sims": res.sims}, json_mode, title=f"{model} spread on {g.name}")
 
 
@@ -80,6 +83,8 @@ def select_cmd(
     ell: Annotated[float, typer.Option("--ell", help="IMM confidence: success prob >= 1 - 1/n^ell.")] = 1.0,
     sims: Annotated[int, typer.Option("--sims", help="Simulations for the reported spreads.", min=1)] = 1000,
     celf_sims: Annotated[int, typer.Option("--celf-sims", help="CELF: simulations per oracle call.", min=1)] = 200,
+    candidates: Annotated[int | None, typer.Option("--candidates", help="CELF: top-degree candidate pool.",
+                                                   min=1)] = None,
     seed: SeedOpt = 0,
     json_mode: JsonOpt = False,
 ) -> None:
@@ -88,7 +93,8 @@ def select_cmd(
     from fairbid.influence import load_graph, select_seeds
 
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
-    res = select_seeds(g, k, method, model, seed, eval_sims=sims, eps=eps, ell=ell, sims=celf_sims)
+    res = select_seeds(g, k, method, model, seed, eval_sims=sims, eps=eps, ell=ell, sims=celf_sims,
+                       candidates=candidates)
     out = {
         "seeds": g.label_of(res.seeds), "spread": res.spread, "stderr": res.stderr, "seconds": res.seconds,
         "baseline_spread": res.baseline_spread, "baseline_stderr": res.baseline_stderr,

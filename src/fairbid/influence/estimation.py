@@ -71,6 +71,8 @@ def normalize_seed_sets(graph: Graph, seed_sets: Any, model: str) -> list[np.nda
     """Validate seed sets (internal indices) into a list of int32 arrays, one per competitor."""
     if isinstance(seed_sets, np.ndarray) and seed_sets.ndim == 1:
         sets = [seed_sets]
+    elif isinstance(seed_sets, np.ndarray) and seed_sets.ndim == 2:
+        sets = list(seed_sets)
     elif isinstance(seed_sets, (list, tuple)) and seed_sets and all(np.isscalar(x) for x in seed_sets):
         sets = [np.asarray(seed_sets)]
     elif isinstance(seed_sets, (list, tuple)):
@@ -124,6 +126,7 @@ class _Job:
     max_steps: int
     track: bool
     fixed_thr: np.ndarray | None
+    blocked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
 
 def _run_block(job: _Job, sim0: int, nsims: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,15 +140,16 @@ def _run_block(job: _Job, sim0: int, nsims: int) -> tuple[np.ndarray, np.ndarray
     use_fixed = job.fixed_thr is not None
     thr = job.fixed_thr if use_fixed else np.zeros(1)
     if fast and job.model == "ic":
-        ic_block(g.indptr, g.indices, g.coins, g.n, job.seeds, base, sim0, nsims, job.max_steps, counts)
+        ic_block(g.indptr, g.indices, g.coins, g.n, job.seeds, job.blocked, base, sim0, nsims, job.max_steps, counts)
     elif fast:
-        lt_block(g.indptr, g.indices, g.weights, g.n, job.seeds, base, sim0, nsims, job.max_steps, use_fixed, thr,
+        lt_block(g.indptr, g.indices, g.weights, g.n, job.seeds, job.blocked, base, sim0, nsims, job.max_steps, use_fixed, thr,
                  counts)
     elif job.model in ("ic", "cic"):
-        cascade_block(g.indptr, g.indices, g.coins, g.n, job.seeds, job.seed_comp, job.ncomp, base, sim0, nsims,
+        cascade_block(g.indptr, g.indices, g.coins, g.n, job.seeds, job.seed_comp, job.ncomp, job.blocked, base, sim0, nsims,
                       job.max_steps, job.track, counts, origins)
     else:
-        threshold_block(g.indptr, g.indices, g.weights, g.in_indptr, g.n, job.seeds, job.seed_comp, job.ncomp, base,
+        threshold_block(g.indptr, g.indices, g.weights, g.in_indptr, g.n, job.seeds, job.seed_comp, job.ncomp, job.blocked,
+                        base,
                         sim0, nsims, job.max_steps, job.track, use_fixed, thr, g.n * job.ncomp <= DENSE_LIMIT,
                         counts, origins)
     return counts, origins
@@ -169,6 +173,8 @@ def spread(
     max_steps: int | None = None,
     executor: Executor | str | None = None,
     return_origins: bool = False,
+    threshold_seed: SeedLike = None,
+    blocked: Any = None,
 ) -> SpreadResult:
     """Estimate the influence spread of each competitor's seed set by Monte Carlo.
 
@@ -186,14 +192,22 @@ def spread(
     seed : int
         Base seed; simulation ``i`` uses the stream ``(seed, i)``.
     thresholds : {"per-simulation", "fixed"} or array
-        LT/CLT thresholds: fresh per simulation (default), drawn once from ``seed`` by
-        :func:`fixed_thresholds` (LT then deterministic, CLT random only in exact ties), or given.
+        LT/CLT thresholds: fresh per simulation (default), drawn once by :func:`fixed_thresholds`
+        from ``threshold_seed`` (default: ``seed``) -- LT is then deterministic and CLT random only in
+        exact ties -- or an explicit array of ``n`` values in (0, 1].
     max_steps : int, optional
         Stop after this many diffusion steps (``0``: only seeds are active).
     executor : Executor or backend name, optional
         Runs the blocks of :data:`BLOCK` simulations; default: in this process.
     return_origins : bool
         Also estimate each seed's share (``origin_mean``).
+    blocked : array of int, optional
+        Nodes that can never be activated (so never activate anyone): seed 001's unsold seeds,
+        "neither activated nor activating". Merely leaving a seed out of ``seed_sets`` makes it an
+        ordinary node that others may still activate.
+    threshold_seed : int, optional
+        Seed of the ``"fixed"`` thresholds. Pass the same value on every call (e.g. every bidding
+        round) to keep one set of thresholds per graph while ``seed`` changes the simulations.
 
     Returns
     -------
@@ -210,9 +224,10 @@ def spread(
     sims = check_int("sims", sims, minimum=1)
     steps = -1 if max_steps is None else check_int("max_steps", max_steps, minimum=0)
     sets = normalize_seed_sets(graph, seed_sets, model)
-    fixed = _thresholds(graph, thresholds, seed, model)
+    fixed = _thresholds(graph, thresholds, seed if threshold_seed is None else threshold_seed, model)
+    block = _blocked(graph, blocked, sets)
     counts, origins = _simulate_sets(graph, sets, model, sims, seed_int(seed), steps, bool(return_origins), fixed,
-                                     executor)
+                                     executor, block)
     mean = counts.mean(axis=0)
     stderr = counts.std(axis=0, ddof=1) / np.sqrt(sims) if sims > 1 else np.zeros(len(sets))
     origin_mean = None
@@ -223,8 +238,20 @@ def spread(
     return SpreadResult(mean, stderr, sims, model, counts, origin_mean)
 
 
+def _blocked(graph: Graph, blocked: Any, sets: list[np.ndarray]) -> np.ndarray:
+    if blocked is None:
+        return np.zeros(0, dtype=np.int32)
+    b = np.unique(np.atleast_1d(np.asarray(blocked)))
+    if b.size and (b.dtype.kind not in "iu" or b.min() < 0 or b.max() >= graph.n):
+        raise FairbidError("blocked", f"must be node indices in 0..{graph.n - 1}", b.tolist()[:5])
+    clash = np.intersect1d(b, np.concatenate(sets))
+    if clash.size:
+        raise FairbidError("blocked", "a blocked node cannot also be a seed", int(clash[0]))
+    return b.astype(np.int32)
+
+
 def _simulate_sets(graph: Graph, sets: list[np.ndarray], model: str, sims: int, base: int, steps: int, track: bool,
-                   fixed: np.ndarray | None, executor: Any) -> tuple[np.ndarray, np.ndarray]:
+                   fixed: np.ndarray | None, executor: Any, blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-simulation counts ``(sims, len(sets))`` and per-seed origin totals.
 
     Competitors without seeds are inert: they are left out of the simulation (0 for them), and
@@ -238,7 +265,7 @@ def _simulate_sets(graph: Graph, sets: list[np.ndarray], model: str, sims: int, 
     run_model = {"clt": "lt", "cic": "ic"}.get(model, model) if len(live) == 1 else model
     seeds = np.concatenate([sets[i] for i in live]).astype(np.int32)
     comp = np.concatenate([np.full(sets[i].size, j, dtype=np.int32) for j, i in enumerate(live)])
-    job = _Job(run_model, graph, seeds, comp, len(live), base, steps, track, fixed)
+    job = _Job(run_model, graph, seeds, comp, len(live), base, steps, track, fixed, blocked)
     deterministic = run_model == "lt" and fixed is not None
     run_counts, origins = _simulate(job, 1 if deterministic else sims, executor)
     if deterministic:

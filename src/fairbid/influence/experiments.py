@@ -28,9 +28,9 @@ def _graphs(ctx: ExperimentContext) -> list[tuple[str, Any]]:
 
 
 def _orders(ctx: ExperimentContext, g: Any, kmax: int, model: str) -> dict[str, np.ndarray]:
-    """One selection per method at ``kmax``; its prefixes serve every smaller k (all four are greedy
-    orders, so the prefix is what the method picks for that k, except IMM whose sample size depends
-    on k: its prefix keeps the kmax run's guarantee only for kmax)."""
+    """One selection per method at ``kmax``; its prefixes serve every smaller k. For top-degree,
+    degree-discount and CELF the prefix is exactly what the method picks for that k; IMM's sample
+    size depends on k, so its guarantee is the k = kmax run's."""
     orders = {
         "degree": top_degree(g, kmax),
         "degree-discount": degree_discount(g, kmax),
@@ -55,7 +55,7 @@ def spread_vs_k(ctx: ExperimentContext) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
     ks = [1, 5, 10, 20, 30, 50]
-    sims = 100 if ctx.quick else 10_000
+    sims = 100 if ctx.quick else 2000
     models = ["ic"] if ctx.quick else ["ic", "lt"]
     rows: dict[str, list] = {"graph": [], "model": [], "method": [], "k": [], "spread": [], "stderr": []}
     summary: dict[str, Any] = {}
@@ -117,8 +117,9 @@ def clt_competitors(ctx: ExperimentContext) -> dict[str, Any]:
 
 
 _NOTES_K = """<h3>Spread vs k</h3>
-<p>Each curve is one seed-selection method; the y value is the Monte Carlo IC spread ({sims} simulations,
-mean &plusmn; 2 standard errors; 100 at quick scale, 10,000 at paper scale, where LT is added) of the method's first k seeds, WC weights (w(u&rarr;v) = 1/in-degree(v)).
+<p>Each curve is one seed-selection method; the y value is the Monte Carlo spread (IC; at paper scale also LT)
+of the method's first k seeds, mean &plusmn; 2 standard errors over {sims} simulations (100 at quick scale,
+2,000 at paper scale), WC weights (w(u&rarr;v) = 1/in-degree(v)).
 Graphs: the synthetic power-law default graph {default} (100,000 nodes, 1,000,000 directed edges) and facebook when
 the dataset registry finds it. IMM runs once at k = 50 (&epsilon; = 0.2 quick, 0.1 paper, &ell; = 1) and its
 prefixes are shown for smaller k; CELF (lazy greedy, Monte Carlo oracle with common random numbers) runs only
@@ -128,8 +129,7 @@ on graphs with at most 5,000 nodes, over the top-degree candidates. Top-degree i
 _NOTES_CLT = """<h3>CLT with 2-5 competitors</h3>
 <p>The 50 highest-out-degree nodes are dealt round-robin by degree rank to K competitors (competitor 1 gets
 ranks 1, K+1, ...), and each competitor's CLT spread is estimated ({sims} simulations; 50 at quick scale,
-1,000 at paper scale). CLT follows seed 001
-Definition 6 as recovered in shared/notes/recovered-definitions.md: per-competitor accumulated WC weight,
+1,000 at paper scale). CLT follows seed 001 Definition 6 as recovered in shared/notes/recovered-definitions.md: per-competitor accumulated WC weight,
 activation once a competitor's weight reaches the node's threshold U(0,1], the larger weight winning and exact
 ties broken at random, each node activated once. OPEN point (threshold draws): the left panel draws thresholds
 afresh in each simulation (the authors' code, our default); the right panel draws them once per graph from the

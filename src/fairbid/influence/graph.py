@@ -296,9 +296,11 @@ def from_edges(
     s, d = s[keep], d[keep]
     col = None if col is None else col[keep]
     key = s * n + d
-    _, first = np.unique(key, return_index=True)  # sorted by (src, dst): CSR order for free
-    s, d = s[first].astype(np.int32), d[first].astype(np.int32)
-    col = None if col is None else col[first]
+    if key.size > 1 and not np.all(key[1:] > key[:-1]):
+        _, first = np.unique(key, return_index=True)  # sorted by (src, dst): CSR order for free
+        s, d = s[first], d[first]
+        col = None if col is None else col[first]
+    s, d = s.astype(np.int32), d.astype(np.int32)
     w = edge_weights(weights, s, d, n, column=col, seed=seed)
     return _assemble(s, d, w, labels, directed, _scheme_name(weights), name)
 
@@ -307,8 +309,11 @@ def _assemble(
     s: np.ndarray, d: np.ndarray, w: np.ndarray, labels: np.ndarray, directed: bool, scheme: str, name: str
 ) -> Graph:
     n = int(labels.size)
-    order = np.lexsort((d, s))
-    s, d, w = s[order], d[order], np.ascontiguousarray(w[order], dtype=np.float64)
+    key = s.astype(np.int64) * n + d
+    if key.size > 1 and not np.all(key[1:] > key[:-1]):
+        order = np.lexsort((d, s))
+        s, d, w = s[order], d[order], w[order]
+    w = np.ascontiguousarray(w, dtype=np.float64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(s, minlength=n), out=indptr[1:])
     rorder = np.argsort(d, kind="stable")

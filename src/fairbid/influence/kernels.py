@@ -7,7 +7,8 @@ reaches (``O(cascade)`` per simulation, no ``O(n)`` reset: arrays are stamped wi
 simulation's tag), and stop after ``max_steps`` levels when ``max_steps >= 0``.
 
 Common inputs: ``seeds`` (internal node ids, all competitors concatenated), ``seed_comp`` (the
-competitor of each seed), ``ncomp``; outputs ``counts[s, c]`` (nodes active for competitor ``c`` at
+competitor of each seed), ``ncomp``, ``blocked`` (nodes that can never be activated, hence never
+activate: seed 001's unsold seeds); outputs ``counts[s, c]`` (nodes active for competitor ``c`` at
 the end of simulation ``sim0 + s``, seeds included) and, when ``track`` is set, ``origin_totals[j]``
 (summed over simulations: nodes whose activation chain leads back to seed ``j``, seed included).
 
@@ -37,11 +38,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fairbid.influence.rng import next_u32, next_uniform, start_stream, stream_state
+from fairbid.influence.rng import GOLDEN, MASK32, S32, mix64, next_u32, next_uniform, start_stream, stream_state
 
 
 @njit(cache=True, nogil=True)
-def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, base, sim0, nsims,
+def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, blocked, base, sim0, nsims,
                   max_steps, track, counts, origin_totals):
     """IC (``ncomp == 1``) and CIC cascades; see the module docstring."""
     stamp = np.zeros(n, np.int32)
@@ -63,6 +64,9 @@ def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, base, sim0
             origin[v] = j
             queue[tail] = v
             tail += 1
+        for j in range(blocked.shape[0]):
+            stamp[blocked[j]] = tag
+            level[blocked[j]] = -1
         start = 0
         end = tail
         step = 0
@@ -99,8 +103,8 @@ def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, base, sim0
 
 
 @njit(cache=True, nogil=True)
-def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, ncomp, base, sim0, nsims,
-                    max_steps, track, use_fixed, fixed_thr, dense, counts, origin_totals):
+def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, ncomp, blocked, base, sim0,
+                    nsims, max_steps, track, use_fixed, fixed_thr, dense, counts, origin_totals):
     """LT (``ncomp == 1``) and CLT cascades; see the module docstring.
 
     ``dense``: keep each node's per-competitor weights in a dense ``n x ncomp`` block (fast when
@@ -142,6 +146,8 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
             origin[v] = j
             queue[tail] = v
             tail += 1
+        for j in range(blocked.shape[0]):
+            stamp[blocked[j]] = act
         start = 0
         end = tail
         step = 0
@@ -232,18 +238,23 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
 
 
 @njit(cache=True, nogil=True)
-def ic_block(indptr, indices, coins, n, seeds, base, sim0, nsims, max_steps, counts):
+def ic_block(indptr, indices, coins, n, seeds, blocked, base, sim0, nsims, max_steps, counts):
     """IC with one competitor and no origin tracking: :func:`cascade_block`'s draws, fewer arrays.
 
     Processes the queue in FIFO order, which is level order, so it consumes exactly the same random
     numbers as :func:`cascade_block` and returns identical counts. ``seen`` is one byte per node,
-    cleared after each simulation along the queue (small enough to stay in cache).
+    cleared after each simulation along the queue (small enough to stay in cache). The generator of
+    :func:`~fairbid.influence.rng.next_u32` is written out on local variables so that they stay in
+    registers in the hot loop.
     """
     seen = np.zeros(n, np.uint8)
     queue = np.empty(n, np.int32)
-    state = np.zeros(3, np.uint64)
+    for j in range(blocked.shape[0]):
+        seen[blocked[j]] = 1  # never queued, so never cleared
     for s in range(nsims):
-        start_stream(state, base, sim0 + s)
+        ctr = stream_state(base, sim0 + s)
+        word = np.uint64(0)
+        have = False
         tail = 0
         for j in range(seeds.shape[0]):
             seen[seeds[j]] = 1
@@ -258,10 +269,19 @@ def ic_block(indptr, indices, coins, n, seeds, base, sim0, nsims, max_steps, cou
                 u = queue[qi]
                 for e in range(indptr[u], indptr[u + 1]):
                     v = indices[e]
-                    if seen[v] == 0 and next_u32(state) < coins[e]:
-                        seen[v] = 1
-                        queue[tail] = v
-                        tail += 1
+                    if seen[v] == 0:
+                        if have:
+                            r = word >> S32
+                            have = False
+                        else:
+                            ctr += GOLDEN
+                            word = mix64(ctr)
+                            r = word & MASK32
+                            have = True
+                        if r < coins[e]:
+                            seen[v] = 1
+                            queue[tail] = v
+                            tail += 1
             start = end
             end = tail
         counts[s, 0] = tail
@@ -270,7 +290,8 @@ def ic_block(indptr, indices, coins, n, seeds, base, sim0, nsims, max_steps, cou
 
 
 @njit(cache=True, nogil=True)
-def lt_block(indptr, indices, weights, n, seeds, base, sim0, nsims, max_steps, use_fixed, fixed_thr, counts):
+def lt_block(indptr, indices, weights, n, seeds, blocked, base, sim0, nsims, max_steps, use_fixed, fixed_thr,
+             counts):
     """LT with one competitor and no origin tracking: :func:`threshold_block`'s draws, fewer arrays.
 
     A node is activated as soon as its weight reaches its threshold; it is appended to the queue in
@@ -291,6 +312,8 @@ def lt_block(indptr, indices, weights, n, seeds, base, sim0, nsims, max_steps, u
             stamp[seeds[j]] = act
             queue[tail] = seeds[j]
             tail += 1
+        for j in range(blocked.shape[0]):
+            stamp[blocked[j]] = act
         start = 0
         end = tail
         step = 0

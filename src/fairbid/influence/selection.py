@@ -31,6 +31,8 @@ from fairbid.influence.estimation import spread
 
 METHODS = ("degree", "degree-discount", "celf", "imm")
 SELECT_MODELS = ("ic", "lt")
+#: CELF's default candidate pool (top out-degree nodes) on graphs with more than 2000 nodes.
+CELF_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,10 @@ def imm(
     n = graph.n
     eps = check_float("eps", eps, 0.0, 1.0, low_open=True, high_open=True)
     ell = check_float("ell", ell, 0.0, low_open=True)
+    k = check_int("k", k, minimum=1, maximum=n)
+    if k == n:  # every node: nothing to estimate
+        return np.arange(n, dtype=np.int64), {"rr_sets": 0, "rr_sets_phase1": 0, "lower_bound": float(n),
+                                              "rr_estimate": float(n), "rr_bytes": 0, "eps": eps, "ell": ell}
     ell = ell * (1.0 + math.log(2) / math.log(n))  # so the overall failure probability is 1/n^ell
     log_cnk = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
     eps_p = math.sqrt(2.0) * eps
@@ -196,7 +202,8 @@ def select_seeds(
     sims : int
         CELF: simulations per oracle call (common random numbers: every call uses ``seed``).
     candidates : int, optional
-        CELF: only consider this many top-degree nodes (default: all nodes).
+        CELF: only consider this many top-degree nodes (default: all nodes when ``n <= 2000``,
+        else the top :data:`CELF_CANDIDATES`; CELF needs one spread estimate per candidate).
     p : float, optional
         Degree-discount propagation probability (default: mean edge weight).
     baseline : bool
@@ -216,6 +223,8 @@ def select_seeds(
         seeds = degree_discount(graph, k, p)
     elif method == "celf":
         sims = check_int("sims", sims, minimum=1)
+        if candidates is None and graph.n > 2000:
+            candidates = max(CELF_CANDIDATES, k)
         cand = None if candidates is None else top_degree(graph, check_int("candidates", candidates, minimum=k))
 
         def oracle(s: Sequence[int]) -> float:
