@@ -26,7 +26,7 @@ import numpy as np
 
 SPEC = "synthetic:powerlaw:100000:1000000:7"
 BIG_SPEC = "synthetic:powerlaw:1134890:2987624:7"
-REPS = 5
+REPS = 9
 
 
 def _rss_bytes() -> int:

@@ -84,3 +84,21 @@ def test_make_env_rejects_unknown_options_and_models():
         make_env(GRAPH, competitors=2, seeds=3, seed=0, model="ic")
     with pytest.raises(FairbidError, match="--seeds"):
         make_env(GRAPH, competitors=2, seeds=10_000, seed=0)
+
+
+def test_unsold_seeds_are_inert_by_default():
+    # Path 0-1-2-3: the competitor wins seed 0, seed 1 stays unsold. Inert (Definition 6 of the seed):
+    # node 1 can be neither activated nor pass influence on, so the spread is exactly the seed itself.
+    import networkx as nx
+
+    from fairbid.cbim import BiddingEnv
+    from fairbid.influence import load_graph
+
+    graph = load_graph(nx.path_graph(4))
+    actions = np.array([[1.0, 0.0], [0.0, 0.0]])  # competitor 0 bids on seed 0 only
+    inert = BiddingEnv(graph, [0, 1], [2.0, 2.0], sims=200, seed=1)
+    inert.reset(seed=1)
+    assert inert.play_round(actions)["spreads"][0] == 1.0
+    ordinary = BiddingEnv(graph, [0, 1], [2.0, 2.0], sims=200, seed=1, unsold="ordinary")
+    ordinary.reset(seed=1)
+    assert ordinary.play_round(actions)["spreads"][0] > 1.2  # node 1 joins with probability 1/2 (w = 1/deg)

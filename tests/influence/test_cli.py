@@ -108,3 +108,9 @@ def test_select_imm_finds_the_best_pair(capsys, edge_file):
     res = json.loads(out)
     # Best 2-set with p = 1: {10, 50} reaches 10, 20, 30, 40, 50, 60 (all 6 nodes).
     assert rc == 0 and sorted(res["seeds"]) == [10, 50] and res["spread"] == 6.0 and res["rr_sets"] > 0
+
+
+def test_blocked_option(capsys, edge_file):
+    rc, out, _ = run(capsys, "influence", "spread", "--graph", str(edge_file), "--weights", "uniform:1.0",
+                     "--seeds", "10", "--blocked", "20", "--sims", "2", "--json")
+    assert rc == 0 and json.loads(out)["spread"] == [2.0]  # 10 and 40; 20 (and so 30) blocked

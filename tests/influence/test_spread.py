@@ -246,8 +246,9 @@ def test_threshold_seed_keeps_fixed_thresholds_across_simulation_seeds():
 def test_blocked_nodes_are_never_activated(model):
     # Chain 0 -> 1 -> 2 -> 3 with certain edges (IC p = 1; LT/CLT in-weight 1 >= any threshold):
     # blocking 2 stops the cascade at 1.
-    g = from_edges([0, 1, 2], [1, 2, 3], weights="uniform:1.0")
-    sets = [[0]] if model in ("ic", "lt") else [[0], np.array([], dtype=np.int64)]
+    # A second competitor (5 -> 6) keeps the general multi-competitor kernels in play for cic/clt.
+    g = from_edges([0, 1, 2, 5], [1, 2, 3, 6], weights="uniform:1.0", labels=np.arange(7))
+    sets = [[0]] if model in ("ic", "lt") else [[0], [5]]
     assert spread(g, sets, model, sims=5).mean[0] == 4
     assert spread(g, sets, model, sims=5, blocked=[2]).mean[0] == 2
     with pytest.raises(FairbidError, match="cannot also be a seed"):

@@ -76,6 +76,9 @@ class BiddingEnv(ParallelEnv):
         Rounds per episode.
     persist_prices : bool
         Keep starting prices and spread history across ``reset()`` without a seed.
+    unsold : {"inert", "ordinary"}
+        Unsold seeds are neither activated nor activating (``"inert"``, Definition 6 of the seed and the
+        recovered definitions; default) or behave as ordinary nodes (``"ordinary"``).
     spread_fn : callable, optional
         ``spread_fn(graph, won_sets, model=, sims=, thresholds=, max_steps=, seed=) -> RoundSpread``;
         default :func:`fairbid.cbim.rewards.compute_rewards` (the influence engine).
@@ -104,6 +107,7 @@ class BiddingEnv(ParallelEnv):
         gaussian_scale: float = 1.0,
         horizon: int = 1,
         persist_prices: bool = True,
+        unsold: str = "inert",
         spread_fn: Callable[..., RoundSpread] | None = None,
         seed: SeedLike = None,
     ) -> None:
@@ -127,6 +131,7 @@ class BiddingEnv(ParallelEnv):
         self.gaussian_scale = check_float("gaussian_scale", gaussian_scale, 0.0, low_open=True)
         self.horizon = check_int("horizon", horizon, minimum=1)
         self.persist_prices = bool(persist_prices)
+        self.unsold = check_choice("unsold", unsold, ("inert", "ordinary"))
         self.spread_fn = spread_fn or compute_rewards
         self._init_seed = seed_int(seed) if seed is not None else None
 
@@ -150,6 +155,8 @@ class BiddingEnv(ParallelEnv):
     def _restart(self, seed: int | None) -> None:
         self._rng = as_generator(seed)
         self._act_space.seed(int(self._rng.integers(2**31 - 1)))
+        # Fixed CLT thresholds are drawn once per environment, not once per round's spread seed.
+        self._threshold_seed = int(self._rng.integers(2**63 - 1))
         self.starting_prices = initial_prices(self.budgets, self.n_seeds)
         self._hist_sum = np.zeros(self.n_seeds)
         self._hist_count = np.zeros(self.n_seeds)
@@ -248,8 +255,10 @@ class BiddingEnv(ParallelEnv):
         won_pos = auction.won_sets(self.n_competitors)
         won_nodes = [self.seed_nodes[p] for p in won_pos]
         spread_seed = int(self._rng.integers(2**63 - 1))
+        blocked = self.seed_nodes[~auction.sold] if self.unsold == "inert" else None
         res = self.spread_fn(self.graph, won_nodes, model=self.model, sims=self.sims,
-                             thresholds=self.thresholds, max_steps=self.max_steps, seed=spread_seed)
+                             thresholds=self.thresholds, max_steps=self.max_steps, seed=spread_seed,
+                             blocked=blocked, threshold_seed=self._threshold_seed)
         spreads = np.asarray(res.spreads, dtype=float)
         seed_spread = np.zeros(self.n_seeds)
         for pos, s in zip(won_pos, res.seed_spreads):

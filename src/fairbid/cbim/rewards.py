@@ -37,8 +37,10 @@ def compute_rewards(
     thresholds: str = "per-simulation",
     max_steps: int | None = None,
     seed: Any = None,
+    blocked: Any = None,
+    threshold_seed: Any = None,
 ) -> RoundSpread:
-    """Spread of every competitor's won seed set under ``model``; unsold seeds are left out (inert).
+    """Spread of every competitor's won seed set under ``model``.
 
     Parameters
     ----------
@@ -53,6 +55,10 @@ def compute_rewards(
     max_steps : int, optional
         Diffusion step limit.
     seed : int, SeedSequence or Generator, optional
+    blocked : array of int, optional
+        Nodes that are neither activated nor activating: the unsold seeds (inert, Definition 6).
+    threshold_seed : int, optional
+        Seed of the thresholds when ``thresholds="fixed"`` (kept across rounds by the environment).
 
     Returns
     -------
@@ -64,18 +70,7 @@ def compute_rewards(
     if not any(s.size for s in sets):
         return RoundSpread(np.zeros(len(sets)), [np.zeros(0) for _ in sets])
     res = spread(graph, sets, model=model, sims=sims, seed=seed, thresholds=thresholds,
-                 max_steps=max_steps, return_origins=True)
-    return RoundSpread(np.asarray(res.mean, dtype=float), _per_seed(res.origin_mean, sets))
-
-
-def _per_seed(origin_mean: Any, sets: list[np.ndarray]) -> list[np.ndarray]:
-    """Align the engine's per-origin spreads with ``sets`` (it may return a dict or nested arrays)."""
-    if isinstance(origin_mean, dict):
-        return [np.array([float(origin_mean[int(v)]) for v in s]) for s in sets]
-    if isinstance(origin_mean, (list, tuple)):
-        return [np.asarray(o, dtype=float).reshape(-1) for o in origin_mean]
-    arr = np.asarray(origin_mean, dtype=float)
-    total = sum(s.size for s in sets)
-    if arr.ndim == 1 and arr.size == total:
-        return np.split(arr, np.cumsum([s.size for s in sets])[:-1])
-    return [arr[s] for s in sets]  # indexed by node
+                 max_steps=max_steps, return_origins=True, blocked=blocked, threshold_seed=threshold_seed)
+    # origin_mean holds one array per competitor, aligned with that competitor's seeds.
+    return RoundSpread(np.asarray(res.mean, dtype=float),
+                       [np.asarray(o, dtype=float).reshape(-1) for o in res.origin_mean])

@@ -50,10 +50,13 @@ def spread_cmd(
     model: Annotated[str, typer.Option("--model", help="ic, lt, clt or cic.")] = "ic",
     sims: Annotated[int, typer.Option("--sims", help="Monte Carlo simulations.", min=1)] = 1000,
     seed: SeedOpt = 0,
-    thresholds: Annotated[str, typer.Option("--thresholds", help="LT/CLT: per-simulation or fixed.")] = "per-simulation",
+    thresholds: Annotated[str, typer.Option("--thresholds", help="LT/CLT: per-simulation or fixed.")] = (
+        "per-simulation"),
     threshold_seed: Annotated[int | None, typer.Option("--threshold-seed", help="Seed of fixed thresholds "
                                                        "(default: --seed).", min=0)] = None,
     max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many steps.", min=0)] = None,
+    blocked: Annotated[str | None, typer.Option("--blocked", help="Comma-separated node ids that can never be "
+                                                "activated (e.g. unsold seeds).")] = None,
     backend: BackendOpt = "serial",
     workers: WorkersOpt = None,
     json_mode: JsonOpt = False,
@@ -66,8 +69,9 @@ def spread_cmd(
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
     sets = [g.index_of(s) for s in parse_seed_sets(seeds)]
     ex = None if backend == "serial" and workers is None else get_executor(backend, workers)
+    block = g.index_of(_parse_ids(blocked, "--blocked")) if blocked else None
     res = spread(g, sets, model, sims, seed, thresholds=thresholds, max_steps=max_steps, executor=ex,
-                 threshold_seed=threshold_seed)
+                 threshold_seed=threshold_seed, blocked=block)
     emit({"spread": res.mean, "stderr": res.stderr, "sims": res.sims}, json_mode, title=f"{model} spread on {g.name}")
 
 

@@ -46,8 +46,8 @@ def reference_tree_outcome(cn: CompiledNetwork, parent) -> tuple[int, dict[int, 
     out = {a: outside(dpath[a]) for a in range(1, m)}
     win = m - 1
     for a in range(1, m - 1):
-        others = [bids[v] for v in range(1, cn.n)
-                  if v not in (nx.descendants(tree, dpath[a + 1]) | {dpath[a + 1]})]
+        below = nx.descendants(tree, dpath[a + 1]) | {dpath[a + 1]}
+        others = [bids[v] for v in range(1, cn.n) if v not in below]
         if bids[dpath[a]] == max(others):
             win = a
             break

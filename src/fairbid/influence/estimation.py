@@ -139,19 +139,18 @@ def _run_block(job: _Job, sim0: int, nsims: int) -> tuple[np.ndarray, np.ndarray
     fast = job.model in ("ic", "lt") and not job.track
     use_fixed = job.fixed_thr is not None
     thr = job.fixed_thr if use_fixed else np.zeros(1)
+    steps, track, blocked, dense = job.max_steps, job.track, job.blocked, g.n * job.ncomp <= DENSE_LIMIT
     if fast and job.model == "ic":
-        ic_block(g.indptr, g.indices, g.coins, g.n, job.seeds, job.blocked, base, sim0, nsims, job.max_steps, counts)
+        ic_block(g.indptr, g.packed, g.n, job.seeds, blocked, base, sim0, nsims, steps, counts)
     elif fast:
-        lt_block(g.indptr, g.indices, g.weights, g.n, job.seeds, job.blocked, base, sim0, nsims, job.max_steps, use_fixed, thr,
+        lt_block(g.indptr, g.indices, g.weights, g.n, job.seeds, blocked, base, sim0, nsims, steps, use_fixed, thr,
                  counts)
     elif job.model in ("ic", "cic"):
-        cascade_block(g.indptr, g.indices, g.coins, g.n, job.seeds, job.seed_comp, job.ncomp, job.blocked, base, sim0, nsims,
-                      job.max_steps, job.track, counts, origins)
+        cascade_block(g.indptr, g.packed, g.n, job.seeds, job.seed_comp, job.ncomp, blocked, base, sim0,
+                      nsims, steps, track, counts, origins)
     else:
-        threshold_block(g.indptr, g.indices, g.weights, g.in_indptr, g.n, job.seeds, job.seed_comp, job.ncomp, job.blocked,
-                        base,
-                        sim0, nsims, job.max_steps, job.track, use_fixed, thr, g.n * job.ncomp <= DENSE_LIMIT,
-                        counts, origins)
+        threshold_block(g.indptr, g.indices, g.weights, g.in_indptr, g.n, job.seeds, job.seed_comp, job.ncomp,
+                        blocked, base, sim0, nsims, steps, track, use_fixed, thr, dense, counts, origins)
     return counts, origins
 
 

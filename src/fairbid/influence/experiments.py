@@ -129,7 +129,8 @@ on graphs with at most 5,000 nodes, over the top-degree candidates. Top-degree i
 _NOTES_CLT = """<h3>CLT with 2-5 competitors</h3>
 <p>The 50 highest-out-degree nodes are dealt round-robin by degree rank to K competitors (competitor 1 gets
 ranks 1, K+1, ...), and each competitor's CLT spread is estimated ({sims} simulations; 50 at quick scale,
-1,000 at paper scale). CLT follows seed 001 Definition 6 as recovered in shared/notes/recovered-definitions.md: per-competitor accumulated WC weight,
+1,000 at paper scale). CLT follows seed 001 Definition 6 as recovered in shared/notes/recovered-definitions.md:
+per-competitor accumulated WC weight,
 activation once a competitor's weight reaches the node's threshold U(0,1], the larger weight winning and exact
 ties broken at random, each node activated once. OPEN point (threshold draws): the left panel draws thresholds
 afresh in each simulation (the authors' code, our default); the right panel draws them once per graph from the

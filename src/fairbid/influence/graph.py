@@ -69,11 +69,11 @@ class Graph:
     _label_index: dict = field(default_factory=dict, repr=False)
 
     @cached_property
-    def coins(self) -> np.ndarray:
-        """Out-edge weights as 32-bit coin thresholds (see :func:`fairbid.influence.rng.coin_thresholds`)."""
-        from fairbid.influence.rng import coin_thresholds
+    def packed(self) -> np.ndarray:
+        """Out-edges as ``coin << 32 | target`` words (see :func:`fairbid.influence.rng.pack_edges`)."""
+        from fairbid.influence.rng import pack_edges
 
-        return coin_thresholds(self.weights)
+        return pack_edges(self.indices, self.weights)
 
     @cached_property
     def in_coins(self) -> np.ndarray:

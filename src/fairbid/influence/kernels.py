@@ -15,14 +15,15 @@ the end of simulation ``sim0 + s``, seeds included) and, when ``track`` is set, 
 Rules (documented choices)
 --------------------------
 IC, one competitor: each newly active node gets one attempt per out-edge, success with probability
-``w`` (a 32-bit coin: ``u32 < ceil(w 2^32)``, exact to 2^-32, two coins per 64-bit draw); an already active node is skipped without a draw. Origin: the first successful attempt in
-BFS order.
+``w`` (a 31-bit coin packed with the edge's target, see :func:`fairbid.influence.rng.pack_edges`:
+exact to 2^-31, two coins per 64-bit draw); an already active node is skipped without a draw. Origin: the first successful attempt in BFS order.
 
 CIC (several competitors): as IC, but a node first activated in the *current* step can still be
 claimed by further successful attempts of the same step; the winner is uniform among *all*
-successful attempts of that step (reservoir sampling), as in Bharathi, Kempe and Salek (WINE 2007):
-"if several neighbours succeed at once, one of them is chosen uniformly at random". With one
-competitor this is exactly IC.
+successful attempts of that step (reservoir sampling), so a competitor with more successful
+in-neighbours in that step is proportionally more likely to win (our documented choice; the usual
+simultaneous-activation rule of competitive IC models, e.g. Bharathi, Kempe and Salek, WINE 2007).
+The node's origin is that of the winning attempt. With one competitor this is exactly IC.
 
 LT / CLT: thresholds in (0, 1] (``1 - U``), drawn per simulation when a node is first reached
 (identical in law to drawing all ``n`` up front, and much cheaper), or taken from ``fixed_thr``.
@@ -38,11 +39,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from fairbid.influence.rng import GOLDEN, MASK32, S32, mix64, next_u32, next_uniform, start_stream, stream_state
+from fairbid.influence.rng import GOLDEN, MASK32, S1, S32, mix64, next_u32, next_uniform, start_stream, stream_state
 
 
 @njit(cache=True, nogil=True)
-def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, blocked, base, sim0, nsims,
+def cascade_block(indptr, packed, n, seeds, seed_comp, ncomp, blocked, base, sim0, nsims,
                   max_steps, track, counts, origin_totals):
     """IC (``ncomp == 1``) and CIC cascades; see the module docstring."""
     stamp = np.zeros(n, np.int32)
@@ -77,9 +78,10 @@ def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, blocked, b
                 c = owner[u]
                 o = origin[u]
                 for e in range(indptr[u], indptr[u + 1]):
-                    v = indices[e]
+                    pe = packed[e]
+                    v = np.int64(pe & MASK32)
                     if stamp[v] != tag:
-                        if next_u32(state) < coins[e]:
+                        if (next_u32(state) >> S1) < (pe >> S32):
                             stamp[v] = tag
                             level[v] = step
                             owner[v] = c
@@ -88,7 +90,7 @@ def cascade_block(indptr, indices, coins, n, seeds, seed_comp, ncomp, blocked, b
                             queue[tail] = v
                             tail += 1
                     elif ncomp > 1 and level[v] == step:
-                        if next_u32(state) < coins[e]:
+                        if (next_u32(state) >> S1) < (pe >> S32):
                             hits[v] += 1
                             if next_uniform(state) * hits[v] < 1.0:
                                 owner[v] = c
@@ -238,12 +240,13 @@ def threshold_block(indptr, indices, weights, in_indptr, n, seeds, seed_comp, nc
 
 
 @njit(cache=True, nogil=True)
-def ic_block(indptr, indices, coins, n, seeds, blocked, base, sim0, nsims, max_steps, counts):
+def ic_block(indptr, packed, n, seeds, blocked, base, sim0, nsims, max_steps, counts):
     """IC with one competitor and no origin tracking: :func:`cascade_block`'s draws, fewer arrays.
 
     Processes the queue in FIFO order, which is level order, so it consumes exactly the same random
     numbers as :func:`cascade_block` and returns identical counts. ``seen`` is one byte per node,
-    cleared after each simulation along the queue (small enough to stay in cache). The generator of
+    cleared after each simulation along the queue (small enough to stay in cache); each edge is one
+    packed word (target and coin: one cache miss per node's edge list, not two). The generator of
     :func:`~fairbid.influence.rng.next_u32` is written out on local variables so that they stay in
     registers in the hot loop.
     """
@@ -268,7 +271,8 @@ def ic_block(indptr, indices, coins, n, seeds, blocked, base, sim0, nsims, max_s
             for qi in range(start, end):
                 u = queue[qi]
                 for e in range(indptr[u], indptr[u + 1]):
-                    v = indices[e]
+                    pe = packed[e]
+                    v = np.int64(pe & MASK32)
                     if seen[v] == 0:
                         if have:
                             r = word >> S32
@@ -278,7 +282,7 @@ def ic_block(indptr, indices, coins, n, seeds, blocked, base, sim0, nsims, max_s
                             word = mix64(ctr)
                             r = word & MASK32
                             have = True
-                        if r < coins[e]:
+                        if (r >> S1) < (pe >> S32):
                             seen[v] = 1
                             queue[tail] = v
                             tail += 1
@@ -296,24 +300,25 @@ def lt_block(indptr, indices, weights, n, seeds, blocked, base, sim0, nsims, max
 
     A node is activated as soon as its weight reaches its threshold; it is appended to the queue in
     the order :func:`threshold_block` would list it as a candidate, so the draws and the counts are
-    identical. ``stamp`` is ``2 tag`` once a node is reached (threshold drawn) and ``2 tag + 1`` once
-    it is active; ``acc_thr[v]`` keeps weight and threshold side by side (one cache line).
+    identical. ``mark`` is one byte per node (0 untouched, 1 reached: threshold drawn, 2 active),
+    small enough to stay in cache for the many pushes that hit active nodes; it is cleared along the
+    touched nodes after each simulation. ``acc_thr[v]`` keeps weight and threshold side by side.
     """
-    stamp = np.zeros(n, np.int64)
+    mark = np.zeros(n, np.uint8)
     acc_thr = np.zeros((n, 2), np.float64)
     queue = np.empty(n, np.int32)
+    reached = np.empty(n, np.int32)
     state = np.zeros(1, np.uint64)
     for s in range(nsims):
-        reached = 2 * np.int64(s + 1)
-        act = reached + 1
         state[0] = stream_state(base, sim0 + s)
         tail = 0
+        nreached = 0
         for j in range(seeds.shape[0]):
-            stamp[seeds[j]] = act
+            mark[seeds[j]] = 2
             queue[tail] = seeds[j]
             tail += 1
         for j in range(blocked.shape[0]):
-            stamp[blocked[j]] = act
+            mark[blocked[j]] = 2
         start = 0
         end = tail
         step = 0
@@ -323,18 +328,26 @@ def lt_block(indptr, indices, weights, n, seeds, blocked, base, sim0, nsims, max
                 u = queue[qi]
                 for e in range(indptr[u], indptr[u + 1]):
                     v = indices[e]
-                    st = stamp[v]
-                    if st == act:
+                    mv = mark[v]
+                    if mv == 2:
                         continue
-                    if st != reached:
-                        stamp[v] = reached
+                    if mv == 0:
+                        mark[v] = 1
+                        reached[nreached] = v
+                        nreached += 1
                         acc_thr[v, 0] = 0.0
                         acc_thr[v, 1] = fixed_thr[v] if use_fixed else 1.0 - next_uniform(state)
                     acc_thr[v, 0] += weights[e]
                     if acc_thr[v, 0] >= acc_thr[v, 1]:
-                        stamp[v] = act
+                        mark[v] = 2
                         queue[tail] = v
                         tail += 1
             start = end
             end = tail
         counts[s, 0] = tail
+        for i in range(tail):
+            mark[queue[i]] = 0
+        for i in range(nreached):
+            mark[reached[i]] = 0
+        for j in range(blocked.shape[0]):
+            mark[blocked[j]] = 0

@@ -78,3 +78,17 @@ def coin_thresholds(p: np.ndarray) -> np.ndarray:
     ``p = 0`` never succeeds and ``p = 1`` always does.
     """
     return np.ceil(np.asarray(p, dtype=np.float64) * 4294967296.0).astype(np.uint64)
+
+
+S1 = np.uint64(1)
+
+
+def pack_edges(targets: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """One uint64 per edge: ``ceil(p * 2^31) << 32 | target``.
+
+    A coin then costs one memory access: it succeeds when ``(next_u32 >> 1) < (packed >> 32)``,
+    with probability ``ceil(p 2^31) / 2^31`` (within 2^-31 of ``p``; exactly 0 for ``p = 0`` and
+    exactly 1 for ``p = 1``).
+    """
+    coin = np.ceil(np.asarray(p, dtype=np.float64) * 2147483648.0).astype(np.uint64)
+    return (coin << np.uint64(32)) | np.asarray(targets).astype(np.uint64)

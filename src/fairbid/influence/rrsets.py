@@ -1,7 +1,8 @@
 """Reverse-reachable (RR) sets and greedy maximum coverage, the engine of IMM (numba).
 
 An RR set for IC is the set of nodes that reach a uniformly random root in a random live-edge
-world (reverse BFS, each in-edge live with probability ``w``, a 32-bit coin as in the IC kernels); for LT it is a reverse random walk
+world (reverse BFS, each in-edge live with probability ``w``: a 32-bit coin, ``u32 < ceil(w 2^32)``); for
+LT it is a reverse random walk
 (at each node, pick at most one in-edge, edge ``u -> v`` with probability ``w(u -> v)``, stop at a
 visited node or when none is picked). ``n * Pr[S hits a random RR set]`` is the spread of ``S``
 (Borgs et al., SODA 2014; Tang, Shi, Xiao, SIGMOD 2015).
@@ -154,7 +155,8 @@ class RRCollection:
             if self.ptr.size < target + 1:
                 self.ptr = _enlarged(self.ptr, max(target + 1, 2 * self.ptr.size))
             ptr_view = self.ptr[self.count :]
-            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, g.in_common_p, g.n, self.lt, self.base,
+            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, g.in_common_p, g.n,
+                                     self.lt, self.base,
                                      self.count, need, self.nodes, ptr_view, self.used)
             self.count += done
             self.used = used

@@ -56,12 +56,12 @@ class _Host:
     def step(self, rnd: int, boxes: dict) -> list:
         from fairbid.diffusion.protocol.agents import TamperDetected
 
-        out = []
+        out = {}
         for name, inbox in boxes.items():
             try:
-                out.extend(self.agents[name].step(rnd, inbox))
+                out[name] = self.agents[name].step(rnd, inbox)
             except TamperDetected as exc:  # travel back as a value, re-raised by the driver
-                return [("tamper", str(exc))]
+                return {"__tamper__": str(exc)}
         return out
 
     def states(self) -> dict:
@@ -124,11 +124,13 @@ class RayRuntime(Runtime):
                 for receiver, inbox in box.items():
                     per_host[where[receiver]][receiver] = inbox
                 refs = [hosts[i].step.remote(rnd, dict(b)) for i, b in enumerate(per_host) if b]
-                outgoing = []
+                sent: dict = {}
                 for res in ray.get(refs):
-                    if res and isinstance(res[0], tuple):
-                        raise TamperDetected("ledger", res[0][1].split("ledger: ", 1)[-1])
-                    outgoing.extend(res)
+                    if "__tamper__" in res:
+                        raise TamperDetected("ledger", res["__tamper__"].split("ledger: ", 1)[-1])
+                    sent.update(res)
+                # Same order as the in-process runtimes: by receiver in routing order.
+                outgoing = [m for receiver in box for m in sent[receiver]]
         finally:
             for h in hosts:
                 for name, state in ray.get(h.states.remote()).items():
