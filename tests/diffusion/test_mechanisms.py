@@ -89,3 +89,12 @@ def test_idm_and_vcg_budget_identities(net):
     # VCG allocates to the highest bidder
     cn = net.compiled
     assert v.winner == cn.ids[int(cn.bids.argmax())]
+
+
+@settings(max_examples=40, deadline=None)
+@given(connected_networks(max_buyers=9))
+def test_numba_dominators_equal_networkx(net):
+    from fairbid.diffusion import immediate_dominators
+
+    cn = net.compiled
+    assert immediate_dominators(cn, "numba").tolist() == immediate_dominators(cn, "networkx").tolist()

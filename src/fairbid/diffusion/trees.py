@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from fairbid.core.errors import FairbidError, check_choice, check_int
-from fairbid.core.rng import SeedLike, as_generator, seed_int
+from fairbid.core.rng import SeedLike, seed_int
 from fairbid.diffusion.network import CompiledNetwork
 
 DISTRIBUTIONS = ("uniform", "random-parent")
@@ -152,15 +152,26 @@ def sample_trees(cn: CompiledNetwork, k: int, distribution: str = "uniform", see
 
 
 def random_parent_trees(cn: CompiledNetwork, k: int, seed: SeedLike = None) -> np.ndarray:
-    """Each buyer picks one of her inviters uniformly at random (vectorized over buyers and trees)."""
-    rng = as_generator(seed)
-    counts = np.diff(cn.inv_ptr)
-    parents = np.empty((k, cn.n), dtype=np.int32)
-    parents[:, 0] = -1
-    if cn.n > 1:
-        choice = (rng.random((k, cn.n - 1)) * counts[1:]).astype(np.int64)
-        parents[:, 1:] = cn.inv_idx[cn.inv_ptr[1:-1] + choice]
-    return parents
+    """Each buyer picks one of her inviters uniformly at random, independently (numba)."""
+    return _random_parent(cn.inv_ptr, cn.inv_idx.astype(np.int64), cn.n, k, np.uint64(seed_int(seed)))
+
+
+@njit(cache=True)
+def _random_parent(inv_ptr, inv_idx, n, k, seed):
+    state = np.empty(1, np.uint64)
+    state[0] = seed
+    out = np.empty((k, n), np.int32)
+    scale = 1.0 / 9007199254740992.0
+    for t in range(k):
+        out[t, 0] = -1
+        for v in range(1, n):
+            deg = inv_ptr[v + 1] - inv_ptr[v]
+            if deg == 1:
+                out[t, v] = inv_idx[inv_ptr[v]]
+            else:
+                r = (_splitmix(state) >> np.uint64(11)) * scale
+                out[t, v] = inv_idx[inv_ptr[v] + int(r * deg)]
+    return out
 
 
 def wilson_trees(cn: CompiledNetwork, k: int, seed: SeedLike = None) -> np.ndarray:
