@@ -60,3 +60,10 @@ def test_run_name_and_bad_out(tmp_path):
     with pytest.raises(FairbidError, match="--out: exists and is not a directory"):
         RunDir(f)
     assert os.path.isfile(f)
+
+
+def test_atomic_files_get_default_permissions(tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    path = atomic_write_text(tmp_path / "r.html", "x")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
