@@ -81,3 +81,12 @@ def test_bad_network_file(capsys, tmp_path):
     p.write_text(json.dumps({"seller": "s", "edges": [["s", "a"]], "values": {"a": -1}}))
     assert main(["diffusion", "run", "--mechanism", "idm", "--network", str(p)]) == 2
     assert "values.a: must be >= 0" in capsys.readouterr().err
+
+
+def test_audit_finding_file(capsys):
+    finding = EXAMPLE.parent / "sra_finding.json"
+    assert main(["diffusion", "audit", "--mechanism", "sra-crm", "--trees", "random-parent", "--network",
+                 str(finding), "--json"]) == 0
+    res = _json(capsys)
+    # hand computation in tests/diffusion/test_audit.py (FINDING): z gains .4 - .2 = .2
+    assert res["buyer"] == "z" and res["max_gain"] == pytest.approx(0.2) and res["profitable"]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 from fairbid.core.errors import FairbidError
 from fairbid.diffusion import (
-    Ledger, Strategy, enumerate_trees, make_network, per_tree_outcome, run_sra, sra_crm, sra_expected,
+    Ledger, Strategy, enumerate_trees, per_tree_outcome, run_sra, sra_crm, sra_expected,
 )
 from fairbid.diffusion.protocol import messages as M
 from fairbid.diffusion.protocol.ledger import public_bytes, signing_key
@@ -52,7 +52,7 @@ def test_fixed_tree_replays_every_random_parent_tree(net):
 def test_protocol_expectation_equals_reduction_random_parent(example):
     exp = sra_expected(example)
     red = sra_crm(example, "random-parent")
-    assert exp.details["exact"] and exp.details["n_trees"] == 4
+    assert exp.details["exact"] and exp.details["n_runs"] == 4
     assert exp.utilities == pytest.approx(red.utilities)
     assert exp.revenue == pytest.approx(red.revenue)
 
@@ -144,3 +144,28 @@ def test_seeded_runs_are_reproducible(example):
     assert a.tree == b.tree and a.ledger.lines() == b.ledger.lines()
     trees = {tuple(sorted(run_sra(example, seed=s, keep_log=False).tree.items())) for s in range(12)}
     assert len(trees) > 1  # the choice of inviter is random across seeds
+
+
+def test_theorem_on_larger_random_graphs_exercises_disconnects():
+    import networkx as nx
+
+    from fairbid.diffusion import from_networkx
+
+    rng = np.random.default_rng(7)
+    disconnects = 0
+    for trial in range(25):
+        n = int(rng.integers(8, 14))
+        g = nx.connected_watts_strogatz_graph(n + 1, 4, 0.4, seed=int(rng.integers(1 << 30)))
+        vals = dict(zip(range(1, n + 1), rng.permutation(n).astype(float) + rng.random(n) * 0.5))
+        net = from_networkx(g, 0, vals)
+        b = str(int(rng.integers(1, n + 1)))
+        net = net.with_report(b, neighbours=[x for x in net.neighbours[b] if rng.random() < 0.6])
+        res = run_sra(net, seed=trial, runtime="serial")
+        disconnects += sum(m.kind == M.DISCONNECT for m in res.log)
+        cn = net.compiled
+        w, pay = per_tree_outcome(cn, res.parent_array(net))
+        assert res.winner == cn.ids[w]
+        got = _payments_by_index(net, res)
+        assert {k: got.get(k, 0.0) for k in set(pay) | set(got)} == pytest.approx(
+            {k: pay.get(k, 0.0) for k in set(pay) | set(got)})
+    assert disconnects > 0  # the disconnect / re-aggregate rule was exercised

@@ -87,3 +87,24 @@ def test_budget_balance_per_tree(example):
     for t, rev in zip(trees, batch.revenue):
         w, pay = reference_tree_outcome(cn, t)
         assert sum(pay.values()) == pytest.approx(rev)
+
+
+@settings(max_examples=30, deadline=None)
+@given(connected_networks(max_buyers=7, misreports=False))
+def test_prop_5_1_on_every_random_parent_tree(net):
+    # Seed 003, Prop. 5.1: revenue = second-highest aggregated bid among the seller's neighbours
+    # >= second-highest bid among them. On BFS-parent trees every seller neighbour is a child of s.
+    from fairbid.diffusion import evaluate_trees
+
+    cn = net.compiled
+    trees = enumerate_trees(cn, "random-parent", limit=100_000)
+    assert evaluate_trees(cn, trees).revenue.min() >= vickrey_neighbours(net).revenue - 1e-12
+
+
+def test_given_tree_must_follow_invitations(small):
+    from fairbid.core.errors import FairbidError
+
+    with pytest.raises(FairbidError, match="is not an invitation"):
+        sra_crm_on_tree(small, {"a": "s", "b": "s", "c": "a", "d": "c", "e": "a"})  # a never invited e
+    with pytest.raises(FairbidError, match="not a valid buyer"):
+        sra_crm_on_tree(small, {"zz": "s"})

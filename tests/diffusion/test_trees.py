@@ -110,3 +110,13 @@ def test_log_count_large_graph():
     net = make_network(0, list(g.edges), {v: 1.0 for v in g.nodes if v != 0})
     # log of networkx's determinant (float) against ours
     assert log_tree_count(net.compiled) == pytest.approx(math.log(nx.number_of_spanning_trees(g)), rel=1e-9)
+
+
+def test_sparse_log_count_matches_dense():
+    # 500 nodes takes the sparse-LU path; compare with numpy's dense slogdet of the same minor.
+    g = nx.random_regular_graph(3, 500, seed=2)
+    net = make_network(0, list(g.edges), {v: 1.0 for v in g.nodes if v != 0})
+    from fairbid.diffusion.trees import _in_laplacian
+
+    dense = np.linalg.slogdet(_in_laplacian(net.compiled)[1:, 1:])[1]
+    assert log_tree_count(net.compiled) == pytest.approx(dense, rel=1e-9)

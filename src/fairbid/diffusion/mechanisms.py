@@ -15,7 +15,7 @@ from fairbid.diffusion.protocol.sra import run_sra
 from fairbid.diffusion.protocol.strategies import Strategy
 from fairbid.diffusion.sp_all import sp_all
 from fairbid.diffusion.sra_crm import DEFAULT_LIMIT, sra_crm
-from fairbid.diffusion.trees import enumerate_trees, log_tree_count
+from fairbid.diffusion.trees import enumerable, enumerate_trees
 from fairbid.diffusion.vcg import vcg
 from fairbid.diffusion.vickrey import vickrey_neighbours
 
@@ -58,7 +58,7 @@ def sra_expected(net: DiffusionNetwork, *, strategies: Mapping[str, Strategy] | 
     """
     reported = reported or net
     cn = reported.compiled
-    if samples is None and log_tree_count(cn, "random-parent") <= np.log(exact_limit) + 1e-9:
+    if samples is None and enumerable(cn, "random-parent", exact_limit):
         parents = enumerate_trees(cn, "random-parent", exact_limit)
         runs = [run_sra(net, strategies=strategies, keep_log=False, runtime="serial",
                         tree={cn.ids[v]: cn.ids[p] for v, p in enumerate(row) if v > 0})
@@ -74,7 +74,7 @@ def sra_expected(net: DiffusionNetwork, *, strategies: Mapping[str, Strategy] | 
     pay = np.array([[r.payments[b] for b in net.buyers] for r in runs])
     rev = np.array([r.revenue for r in runs])
     wins = np.array([[float(r.winner == b) for b in net.buyers] for r in runs])
-    details = {"trees": "random-parent", "exact": exact, "n_trees": k,
+    details = {"trees": "random-parent", "exact": exact, "n_runs": k,
                "aborted_runs": sum(bool(r.aborted) for r in runs)}
     if not exact and k > 1:
         details["stderr_utilities"] = dict(zip(net.buyers, (util.std(0, ddof=1) / np.sqrt(k)).tolist()))

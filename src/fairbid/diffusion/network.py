@@ -352,7 +352,8 @@ def make_network(seller: Any, edges: Iterable[Iterable[Any]], values: Mapping[An
         if b not in vals:
             raise FairbidError("values", "missing for buyer", b)
         nbrs.setdefault(b, set())
-    extra = [b for b in vals if b not in set(order)]
+    listed = set(order)
+    extra = [b for b in vals if b not in listed]
     if extra:
         raise FairbidError("buyers", "does not list every buyer with a value", extra[0])
     reps = _parse_reports(reports or {}, vals)

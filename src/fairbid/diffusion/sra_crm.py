@@ -27,7 +27,7 @@ from fairbid.core.errors import FairbidError, check_choice, check_int
 from fairbid.core.rng import SeedLike
 from fairbid.diffusion.network import CompiledNetwork, DiffusionNetwork
 from fairbid.diffusion.outcome import Outcome, outcome_from_arrays
-from fairbid.diffusion.trees import DISTRIBUTIONS, enumerate_trees, log_tree_count, sample_trees
+from fairbid.diffusion.trees import DISTRIBUTIONS, enumerable, enumerate_trees, sample_trees
 
 DEFAULT_LIMIT = 20_000
 DEFAULT_SAMPLES = 1_000
@@ -169,8 +169,11 @@ def sra_crm_on_tree(net: DiffusionNetwork, parent: np.ndarray | dict[str, str]) 
     if isinstance(parent, dict):
         arr = np.full(cn.n, -1, dtype=np.int32)
         for child, par in parent.items():
+            if child not in cn.index or par not in cn.index:
+                raise FairbidError("tree", "names a node that is not a valid buyer or the seller", (child, par))
             arr[cn.index[child]] = cn.index[par]
         parent = arr
+    check_tree(cn, parent)
     parent = np.asarray(parent, dtype=np.int32).reshape(1, -1)
     batch = evaluate_trees(cn, parent)
     return outcome_from_arrays(net, "sra-crm", batch.win, batch.pay, deterministic=True,
@@ -188,8 +191,8 @@ def sra_crm(net: DiffusionNetwork, trees: str = "uniform", *, samples: int | Non
     trees : {"uniform", "random-parent"}
         Tree distribution (see :mod:`fairbid.diffusion.trees`).
     samples : int, optional
-        Force sampling with this many trees; default: exact when at most ``limit`` trees, else
-        :data:`DEFAULT_SAMPLES` sampled trees.
+        Force sampling with this many trees; default: exact when at most ``limit`` trees (see
+        :func:`~fairbid.diffusion.trees.enumerable`), else :data:`DEFAULT_SAMPLES` sampled trees.
     limit : int
         Largest number of trees enumerated for an exact expectation.
     seed : seed-like
@@ -204,7 +207,7 @@ def sra_crm(net: DiffusionNetwork, trees: str = "uniform", *, samples: int | Non
     check_choice("trees", trees, DISTRIBUTIONS)
     cn = net.compiled
     details: dict = {"trees": trees}
-    if samples is None and log_tree_count(cn, trees) <= np.log(limit) + 1e-9:
+    if samples is None and enumerable(cn, trees, limit):
         parents = enumerate_trees(cn, trees, limit)
         details.update(exact=True, n_trees=int(parents.shape[0]))
         batch = evaluate_trees(cn, parents)

@@ -39,6 +39,8 @@ def log_tree_count(cn: CompiledNetwork, distribution: str = "uniform") -> float:
         return float(np.log(counts).sum())
     if cn.n == 1:
         return 0.0
+    if cn.n > 400:  # sparse LU: the dense determinant would cost O(n^3)
+        return _sparse_logdet(cn)
     lap = _in_laplacian(cn)
     sign, logdet = np.linalg.slogdet(lap[1:, 1:])
     if sign <= 0:  # pragma: no cover - every compiled node is reachable, so the minor is positive
@@ -56,6 +58,20 @@ def tree_count(cn: CompiledNetwork, distribution: str = "uniform") -> int:
     return int(round(math.exp(log))) if cn.n > 1 else 1
 
 
+def _sparse_logdet(cn: CompiledNetwork) -> float:
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import splu
+
+    src, dst = cn.edges
+    n = cn.n
+    indeg = np.bincount(dst, minlength=n).astype(float)
+    lap = sp.coo_matrix((np.concatenate((-np.ones(src.size), indeg)),
+                         (np.concatenate((dst, np.arange(n))), np.concatenate((src, np.arange(n))))),
+                        shape=(n, n)).tocsc()[1:, 1:]
+    lu = splu(lap.tocsc())
+    return float(np.log(np.abs(lu.U.diagonal())).sum() + np.log(np.abs(lu.L.diagonal())).sum())
+
+
 def _in_laplacian(cn: CompiledNetwork) -> np.ndarray:
     # Tutte: arborescences rooted at r with edges pointing away from r = det of the in-degree
     # Laplacian with r's row and column removed.
@@ -64,6 +80,21 @@ def _in_laplacian(cn: CompiledNetwork) -> np.ndarray:
     np.add.at(lap, (dst, src), -1.0)
     np.add.at(lap, (dst, dst), 1.0)
     return lap
+
+
+def enumerable(cn: CompiledNetwork, distribution: str, limit: int) -> bool:
+    """Whether ``distribution`` has at most ``limit`` trees, decided cheaply.
+
+    ``uniform``: at most the product of in-degrees (each buyer picks one inviter) trees exist, so a small
+    product settles it; otherwise Kirchhoff's count decides up to 400 nodes. Beyond that the answer is
+    "no" without computing the (sparse, but fill-in heavy) determinant.
+    """
+    bound = float(np.log(np.maximum(np.diff(cn.in_ptr)[1:], 1)).sum()) if distribution == "uniform" else None
+    if distribution == "random-parent" or bound <= math.log(limit) + 1e-9:
+        return log_tree_count(cn, distribution) <= math.log(limit) + 1e-9
+    if cn.n > 400:
+        return False
+    return log_tree_count(cn, distribution) <= math.log(limit) + 1e-9
 
 
 # ------------------------------------------------------------------------------ enumeration
