@@ -56,3 +56,31 @@ def run_dir(out: Path | None, name: str, seed: int, config: dict[str, Any]) -> R
     if out is None:
         return None
     return RunDir.create(out, name, seed=seed, config=config, exact=True)
+
+
+def save_run(
+    out: Path | None,
+    name: str,
+    seed: int,
+    config: dict[str, Any],
+    summary: dict[str, Any],
+    *,
+    tables: dict[str, dict[str, Any]] | None = None,
+    figures: dict[str, Any] | None = None,
+) -> RunDir | None:
+    """With ``--out``: write config, versions, Parquet tables, PNG figures, summary and report.html there.
+
+    ``figures`` maps a name to a zero-argument callable returning a matplotlib figure, so nothing is
+    drawn when no run directory was asked for.
+    """
+    if out is None:
+        return None
+    from fairbid.core.report import write_run_report
+
+    rd = RunDir.create(out, name, seed=seed, config=config, exact=True)
+    for tname, columns in (tables or {}).items():
+        rd.write_table(tname, columns)
+    for fname, make in (figures or {}).items():
+        rd.save_figure(fname, make())
+    write_run_report(rd, f"fairbid {name.replace('-', ' ', 1)}", summary)
+    return rd

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fairbid.cli.common import JsonOpt, SeedOpt, emit, start
+from fairbid.cli.common import JsonOpt, OutOpt, SeedOpt, emit, save_run, start
+from fairbid.core.plots import bar_figure
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -23,7 +24,7 @@ SamplesOpt = Annotated[
 
 @app.command("run")
 def run_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "uniform", samples: SamplesOpt = None,
-            seed: SeedOpt = 0, json_mode: JsonOpt = False) -> None:
+            seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Run one mechanism: win probabilities, payments (+ pays, - is paid), utilities, revenue."""
     from fairbid.core.errors import check_choice
     from fairbid.diffusion import DISTRIBUTIONS, MECHANISMS, load_network, run_mechanism
@@ -32,8 +33,19 @@ def run_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "uni
     check_choice("--mechanism", mechanism, MECHANISMS)
     check_choice("--trees", trees, DISTRIBUTIONS)
     net = load_network(network)
-    out = run_mechanism(net, mechanism, trees=trees, samples=samples, seed=seed)
-    emit(out.to_dict(), json_mode, title=f"{mechanism} on {network.name}")
+    result = run_mechanism(net, mechanism, trees=trees, samples=samples, seed=seed).to_dict()
+    buyers = list(result["win_probability"])
+    save_run(out, "diffusion-run", seed,
+             {"command": "diffusion run", "mechanism": mechanism, "network": str(network), "trees": trees,
+              "samples": samples, "seed": seed},
+             result,
+             tables={"outcome": {"buyer": buyers,
+                                 "win_probability": [result["win_probability"][b] for b in buyers],
+                                 "payment": [result["payments"][b] for b in buyers],
+                                 "utility": [result["utilities"][b] for b in buyers]}},
+             figures={"utilities": lambda: bar_figure(buyers, [result["utilities"][b] for b in buyers],
+                                                      ylabel="expected utility", title=f"{mechanism}")})
+    emit(result, json_mode, title=f"{mechanism} on {network.name}")
 
 
 @app.command("audit")
@@ -41,7 +53,7 @@ def audit_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "u
               max_exhaustive: Annotated[int, typer.Option("--max-exhaustive", help="Try all invitation subsets "
                                                           "up to this many neighbours.", min=0)] = 8,
               buyer: Annotated[list[str] | None, typer.Option("--buyer", help="Audit only this buyer (repeatable).")] = None,
-              seed: SeedOpt = 0, json_mode: JsonOpt = False) -> None:
+              seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Search every buyer's deviations; report the largest gain, IR and revenue vs Vickrey-neighbours."""
     from fairbid.core.errors import check_choice
     from fairbid.diffusion import DISTRIBUTIONS, MECHANISMS, audit, load_network
@@ -52,14 +64,24 @@ def audit_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "u
     net = load_network(network)
     rep = audit(net, mechanism, trees=trees, samples=samples, seed=seed, max_exhaustive=max_exhaustive,
                 buyers=buyer or None, sra_samples=samples if mechanism == "sra" else None)
-    emit(rep.to_dict(), json_mode, title=f"audit of {mechanism} on {network.name}")
+    result = rep.to_dict()
+    rows = result.get("per_buyer") or []
+    save_run(out, "diffusion-audit", seed,
+             {"command": "diffusion audit", "mechanism": mechanism, "network": str(network), "trees": trees,
+              "samples": samples, "max_exhaustive": max_exhaustive, "buyers": buyer, "seed": seed},
+             {k: v for k, v in result.items() if k != "per_buyer"},
+             tables={"per_buyer": {key: [r[key] for r in rows] for key in (rows[0] if rows else {})}},
+             figures={"max_gain": lambda: bar_figure([r["buyer"] for r in rows], [r["max_gain"] for r in rows],
+                                                     ylabel="largest utility gain",
+                                                     title=f"audit of {mechanism}")} if rows else None)
+    emit(result, json_mode, title=f"audit of {mechanism} on {network.name}")
 
 
 @app.command("protocol")
 def protocol_cmd(network: NetworkOpt,
                  trace: Annotated[bool, typer.Option("--trace", help="Print every message.")] = False,
                  runtime: Annotated[str, typer.Option("--runtime", help="asyncio, serial or ray.")] = "asyncio",
-                 seed: SeedOpt = 0, json_mode: JsonOpt = False) -> None:
+                 seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Run the distributed SRA; print the message log (--trace) and the verified ledger."""
     from fairbid.diffusion import load_network, run_sra
 
@@ -71,6 +93,15 @@ def protocol_cmd(network: NetworkOpt,
     result = {"winner": res.winner, "payments": res.payments, "utilities": res.utilities, "revenue": res.revenue,
               "ledger": ledger, "ledger_verified": res.verification.ok, "ledger_problem": res.verification.problem,
               "tree": {b: list(p) for b, p in res.tree.items()}, "rounds": res.rounds, "messages": len(res.log)}
+    buyers = list(net.buyers)
+    save_run(out, "diffusion-protocol", seed,
+             {"command": "diffusion protocol", "network": str(network), "runtime": runtime, "seed": seed},
+             {k: v for k, v in result.items() if k not in ("ledger", "tree")},
+             tables={"ledger": {key: [r[key] for r in ledger] for key in ("index", "seller", "buyer", "price",
+                                                                           "prev_hash", "hash")},
+                     "messages": {"message": [str(m) for m in res.log]}},
+             figures={"utilities": lambda: bar_figure(buyers, [res.utilities[b] for b in buyers],
+                                                      ylabel="utility", title="distributed SRA")})
     if json_mode:
         if trace:
             result["log"] = [str(m) for m in res.log]

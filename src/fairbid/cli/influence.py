@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from fairbid.cli.common import BackendOpt, JsonOpt, SeedOpt, WorkersOpt, emit, start
+from fairbid.cli.common import BackendOpt, JsonOpt, OutOpt, SeedOpt, WorkersOpt, emit, save_run, start
+from fairbid.core.plots import bar_figure
 from fairbid.core.errors import FairbidError
 
 app = typer.Typer(no_args_is_help=True)
@@ -59,6 +60,7 @@ def spread_cmd(
                                                 "activated (e.g. unsold seeds).")] = None,
     backend: BackendOpt = "serial",
     workers: WorkersOpt = None,
+    out: OutOpt = None,
     json_mode: JsonOpt = False,
 ) -> None:
     """Estimate each competitor's influence spread (node ids as in the input)."""
@@ -72,7 +74,18 @@ def spread_cmd(
     block = g.index_of(_parse_ids(blocked, "--blocked")) if blocked else None
     res = spread(g, sets, model, sims, seed, thresholds=thresholds, max_steps=max_steps, executor=ex,
                  threshold_seed=threshold_seed, blocked=block)
-    emit({"spread": res.mean, "stderr": res.stderr, "sims": res.sims}, json_mode, title=f"{model} spread on {g.name}")
+    result = {"spread": res.mean, "stderr": res.stderr, "sims": res.sims}
+    config = {"command": "influence spread", "graph": graph, "directed": directed, "weights": weights,
+              "model": model, "seeds": seeds, "sims": sims, "seed": seed, "thresholds": thresholds,
+              "threshold_seed": threshold_seed, "max_steps": max_steps, "blocked": blocked}
+    competitors = [f"competitor {i}" for i in range(len(sets))]
+    save_run(out, "influence-spread", seed, config, result,
+             tables={"spread": {"competitor": list(range(len(sets))),
+                                "seeds": [",".join(map(str, g.label_of(s))) for s in sets],
+                                "spread": res.mean, "stderr": res.stderr}},
+             figures={"spread": lambda: bar_figure(competitors, res.mean, errors=res.stderr,
+                                                   ylabel="expected spread", title=f"{model} on {g.name}")})
+    emit(result, json_mode, title=f"{model} spread on {g.name}")
 
 
 @app.command("select")
@@ -90,6 +103,7 @@ def select_cmd(
     candidates: Annotated[int | None, typer.Option("--candidates", help="CELF: top-degree candidate pool.",
                                                    min=1)] = None,
     seed: SeedOpt = 0,
+    out: OutOpt = None,
     json_mode: JsonOpt = False,
 ) -> None:
     """Choose k seeds; report their spread beside the top-degree baseline."""
@@ -99,14 +113,23 @@ def select_cmd(
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
     res = select_seeds(g, k, method, model, seed, eval_sims=sims, eps=eps, ell=ell, sims=celf_sims,
                        candidates=candidates)
-    out = {
+    result = {
         "seeds": g.label_of(res.seeds), "spread": res.spread, "stderr": res.stderr, "seconds": res.seconds,
         "baseline_spread": res.baseline_spread, "baseline_stderr": res.baseline_stderr,
         "method": method, "model": model,
     }
     if "rr_sets" in res.info:
-        out["rr_sets"] = res.info["rr_sets"]
-    emit(out, json_mode, title=f"{method} seeds on {g.name}")
+        result["rr_sets"] = res.info["rr_sets"]
+    config = {"command": "influence select", "graph": graph, "directed": directed, "weights": weights,
+              "model": model, "method": method, "k": k, "eps": eps, "ell": ell, "sims": sims,
+              "celf_sims": celf_sims, "candidates": candidates, "seed": seed}
+    save_run(out, "influence-select", seed, config, result,
+             tables={"seeds": {"rank": list(range(1, len(res.seeds) + 1)), "node": result["seeds"]}},
+             figures={"spread": lambda: bar_figure(
+                 [method, "top-degree"], [res.spread, res.baseline_spread],
+                 errors=[res.stderr, res.baseline_stderr], ylabel="expected spread",
+                 title=f"k = {k} on {g.name} ({model})")})
+    emit(result, json_mode, title=f"{method} seeds on {g.name}")
 
 
 @datasets_app.command("list")
