@@ -1,20 +1,25 @@
 """Shared test configuration."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("FAIRBID_NO_PROGRESS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATASETS = REPO.parent / "shared" / "datasets"
 
+@pytest.fixture
+def dataset():
+    """``dataset(name)`` -> path of a SNAP dataset found by the registry's lookup; skip when absent.
 
-@pytest.fixture(scope="session")
-def shared_datasets() -> Path:
-    """The shared SNAP datasets folder beside the checkout; skip when this machine has none."""
-    if not SHARED_DATASETS.is_dir():
-        pytest.skip(f"needs the SNAP datasets in {SHARED_DATASETS} (present on CI and dev machines)")
-    return SHARED_DATASETS
+    CI and development machines have facebook, gnutella09 and cit-hepph in ``../shared/datasets``.
+    """
+    from fairbid.influence.datasets import find_dataset
+
+    def need(name: str):
+        path = find_dataset(name)
+        if path is None:
+            pytest.skip(f"dataset {name} not found in $FAIRBID_DATA, ~/.cache/fairbid or ../shared/datasets")
+        return path
+
+    return need

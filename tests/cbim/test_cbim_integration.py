@@ -48,9 +48,8 @@ def test_round_rewards_match_engine_and_revenue_is_total_spread():
 
 
 @pytest.mark.dataset
-def test_gnutella09_env(shared_datasets):
-    if not (shared_datasets / "p2p-Gnutella09.txt").exists():
-        pytest.skip("p2p-Gnutella09.txt not in the shared datasets")
+def test_gnutella09_env(dataset):
+    dataset("gnutella09")
     env = make_env("gnutella09", competitors=2, seeds=10, seed=0, sims=10)
     env.reset(seed=0)
     env.step({a: np.full(10, 0.3, np.float32) for a in env.possible_agents})
