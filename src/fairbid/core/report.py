@@ -18,7 +18,7 @@ h1{border-bottom:2px solid #444} h2{margin-top:2em;border-bottom:1px solid #bbb}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}
 td,th{border:1px solid #ccc;padding:2px 6px;text-align:right} th{background:#f0f0f0}
 img{max-width:100%;border:1px solid #ddd;margin:.5em 0} .failed{color:#b00}
-.meta{color:#666;font-size:.85em} pre{background:#f6f6f6;padding:.5em;overflow-x:auto}
+.meta{color:#666;font-size:.85em;overflow-wrap:anywhere} .wide{overflow-x:auto} pre{background:#f6f6f6;padding:.5em;overflow-x:auto}
 """
 
 
@@ -41,7 +41,7 @@ def table_html(columns: dict[str, list], max_rows: int = MAX_ROWS) -> str:
     for i in range(min(n, max_rows)):
         rows.append("<tr>" + "".join(f"<td>{_fmt(columns[c][i])}</td>" for c in names) + "</tr>")
     more = f"<p class=meta>{n - max_rows} more rows in the Parquet file.</p>" if n > max_rows else ""
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+    return f"<div class=wide><table><tr>{head}</tr>{''.join(rows)}</table></div>{more}"
 
 
 def summary_html(summary: dict[str, Any]) -> str:
