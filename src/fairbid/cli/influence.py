@@ -72,8 +72,13 @@ def spread_cmd(
     sets = [g.index_of(s) for s in parse_seed_sets(seeds)]
     ex = None if backend == "serial" and workers is None else get_executor(backend, workers)
     block = g.index_of(_parse_ids(blocked, "--blocked")) if blocked else None
-    res = spread(g, sets, model, sims, seed, thresholds=thresholds, max_steps=max_steps, executor=ex,
-                 threshold_seed=threshold_seed, blocked=block)
+    try:
+        res = spread(g, sets, model, sims, seed, thresholds=thresholds, max_steps=max_steps, executor=ex,
+                     threshold_seed=threshold_seed, blocked=block)
+    except FairbidError as exc:  # name the option the user typed, not the library argument
+        if exc.what != "seed_sets":
+            raise
+        raise FairbidError("--seeds", exc.problem, exc.got) from None
     result = {"spread": res.mean, "stderr": res.stderr, "sims": res.sims}
     config = {"command": "influence spread", "graph": graph, "directed": directed, "weights": weights,
               "model": model, "seeds": seeds, "sims": sims, "seed": seed, "thresholds": thresholds,
