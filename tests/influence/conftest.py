@@ -5,16 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fairbid.influence.datasets import find_dataset
 from fairbid.influence.graph import from_edges
-
-
-def need_dataset(name: str):
-    """Skip (with a reason) when the SNAP dataset is not available locally."""
-    path = find_dataset(name)
-    if path is None:
-        pytest.skip(f"dataset {name} not found in $FAIRBID_DATA, ~/.cache/fairbid or ../shared/datasets")
-    return path
 
 
 def random_graph(rng: np.random.Generator, n: int, m: int, weights="random"):

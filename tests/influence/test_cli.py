@@ -6,7 +6,6 @@ from fairbid.cli.main import main
 from fairbid.influence.reference import exact_ic_spread
 from fairbid.influence import load_graph
 
-from .conftest import need_dataset
 
 
 @pytest.fixture
@@ -88,8 +87,8 @@ def test_datasets_list_json(capsys):
 
 
 @pytest.mark.dataset
-def test_datasets_path_facebook(capsys):
-    path = need_dataset("facebook")
+def test_datasets_path_facebook(capsys, dataset):
+    path = dataset("facebook")
     rc, out, _ = run(capsys, "datasets", "path", "facebook")
     assert rc == 0 and out.strip() == str(path)
 

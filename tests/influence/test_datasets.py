@@ -8,7 +8,6 @@ from fairbid.core.errors import FairbidError
 from fairbid.influence import REGISTRY, dataset_path, fetch, find_dataset, load_graph
 from fairbid.influence import datasets as ds_mod
 
-from .conftest import need_dataset
 
 
 def test_registry_has_the_five_datasets():
@@ -77,8 +76,8 @@ def test_fetch_verifies_checksum_of_download(monkeypatch, tmp_path):
 
 
 @pytest.mark.dataset
-def test_facebook_counts_and_checksum():
-    path = need_dataset("facebook")
+def test_facebook_counts_and_checksum(dataset):
+    path = dataset("facebook")
     assert ds_mod.verify("facebook", path) == "sha256"
     g = load_graph("facebook")
     # SNAP: 4,039 nodes, 88,234 undirected edges -> 176,468 directed.
@@ -86,16 +85,16 @@ def test_facebook_counts_and_checksum():
 
 
 @pytest.mark.dataset
-def test_gnutella_counts():
-    need_dataset("gnutella09")
+def test_gnutella_counts(dataset):
+    dataset("gnutella09")
     g = load_graph("gnutella09")
     assert (g.n, g.m, g.directed) == (8114, 26013, True)
     assert np.allclose(np.bincount(g.indices, weights=g.weights, minlength=g.n)[g.in_degree() > 0], 1.0)
 
 
 @pytest.mark.dataset
-def test_cit_hepph_counts_and_either_checksum():
-    path = need_dataset("cit-hepph")
+def test_cit_hepph_counts_and_either_checksum(dataset):
+    path = dataset("cit-hepph")
     assert ds_mod.verify("cit-hepph", path) == "sha256"
     g = load_graph("cit-hepph")
     # 421,578 edges of which 44 are self-loops (SOURCES.md), dropped by the loader.

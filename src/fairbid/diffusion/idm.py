@@ -27,16 +27,27 @@ def highest_bidder(bids: np.ndarray) -> int:
     return int(np.argmax(bids)) if bids.size > 1 else -1
 
 
+def critical_chain(net: DiffusionNetwork, dt: DominatorTree | None = None) -> tuple[int, list[int], np.ndarray]:
+    """The highest bidder ``m``, her chain ``C_m`` and ``v*(N \\ d_c)`` for each ``c`` in it.
+
+    ``m`` is -1 (with an empty chain) when no buyer is valid. IDM and network VCG both start here.
+    """
+    cn = net.compiled
+    m = highest_bidder(cn.bids)
+    if m <= 0:
+        return -1, [], np.zeros(0)
+    dt = dt or dominator_tree(cn)
+    chain = dt.chain(m)
+    return m, chain, outside_prices(dt, cn.bids, chain)
+
+
 def idm(net: DiffusionNetwork, dt: DominatorTree | None = None) -> Outcome:
     """Run IDM on the reported network."""
     cn = net.compiled
     win = np.zeros(cn.n)
     pay = np.zeros(cn.n)
-    m = highest_bidder(cn.bids)
+    m, chain, outside = critical_chain(net, dt)
     if m > 0:
-        dt = dt or dominator_tree(cn)
-        chain = dt.chain(m)
-        outside = outside_prices(dt, cn.bids, chain)
         # Price seen by c_l when the item moves past her: v*(N \ d_{c_{l+1}}), the last one v*(N).
         nxt = np.append(outside[1:], cn.bids[m])
         keeps = cn.bids[np.asarray(chain)] >= nxt

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from fairbid.diffusion.dominators import DominatorTree, dominator_tree
-from fairbid.diffusion.idm import highest_bidder, outside_prices
+from fairbid.diffusion.dominators import DominatorTree
+from fairbid.diffusion.idm import critical_chain
 from fairbid.diffusion.network import DiffusionNetwork
 from fairbid.diffusion.outcome import Outcome, outcome_from_arrays
 
@@ -19,11 +19,8 @@ def vcg(net: DiffusionNetwork, dt: DominatorTree | None = None) -> Outcome:
     cn = net.compiled
     win = np.zeros(cn.n)
     pay = np.zeros(cn.n)
-    m = highest_bidder(cn.bids)
+    m, chain, outside = critical_chain(net, dt)
     if m > 0:
-        dt = dt or dominator_tree(cn)
-        chain = dt.chain(m)
-        outside = outside_prices(dt, cn.bids, chain)
         win[m] = 1.0
         pay[m] = outside[-1]
         for j, c in enumerate(chain[:-1]):
