@@ -84,3 +84,26 @@ def save_run(
         rd.save_figure(fname, make())
     write_run_report(rd, f"fairbid {name.replace('-', ' ', 1)}", summary)
     return rd
+
+
+def emit_catalog(json_mode: bool, subpackage: str | None = None) -> None:
+    """Print the mechanism registry (``fairbid list``): JSON with ``--json``, else a rich table."""
+    from fairbid.core.errors import check_choice
+    from fairbid.core.registry import SUBPACKAGES, entries
+
+    if subpackage is not None:
+        check_choice("--subpackage", subpackage, SUBPACKAGES)
+    rows = entries(subpackage)
+    if json_mode:
+        sys.stdout.write(json.dumps({"entries": [e.as_dict() for e in rows]}) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"fairbid registry: {len(rows)} entries")
+    for col in ("name", "kind", "seed", "title", "claims"):
+        table.add_column(col)
+    for e in rows:
+        claims = ", ".join(("" if c.holds else "not ") + c.prop for c in e.claims)
+        table.add_row(e.name, e.kind, e.seed, e.title, claims)
+    Console().print(table)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fairbid.cli import auctions, cbim, diffusion, influence
+import importlib
 from fairbid.cli.common import BackendOpt, SeedOpt, WorkersOpt
 from fairbid.core.progress import log_line
 from fairbid.core.errors import FairbidError
@@ -20,11 +20,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(auctions.app, name="auctions", help="Platform auctions: FP/SP, Equal-Possible, pFP/pSP (seed 004).")
-app.add_typer(diffusion.app, name="diffusion", help="Diffusion auctions on social networks: SRA, IDM, VCG (seed 003).")
-app.add_typer(influence.app, name="influence", help="Influence diffusion, spread estimation, seed selection (seed 001).")
-app.add_typer(influence.datasets_app, name="datasets", help="SNAP datasets: list, locate, fetch.")
-app.add_typer(cbim.app, name="cbim", help="Competitive bidding influence maximization and MARL (seed 001).")
+
+#: Command groups: name -> (module, attribute holding the typer app, help). One line per group; a
+#: subpackage adds its group here and nowhere else.
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "auctions": ("fairbid.cli.auctions", "app", "Platform auctions: FP/SP, Equal-Possible, pFP/pSP (seed 004)."),
+    "diffusion": ("fairbid.cli.diffusion", "app", "Diffusion auctions on social networks: SRA, IDM, VCG (seed 003)."),
+    "influence": ("fairbid.cli.influence", "app", "Influence diffusion, spread estimation, seed selection (seed 001)."),
+    "datasets": ("fairbid.cli.influence", "datasets_app", "SNAP datasets: list, locate, fetch."),
+    "cbim": ("fairbid.cli.cbim", "app", "Competitive bidding influence maximization and MARL (seed 001)."),
+}
+
+for _name, (_module, _attr, _help) in GROUPS.items():
+    app.add_typer(getattr(importlib.import_module(_module), _attr), name=_name, help=_help)
 
 
 @app.command()
@@ -55,6 +63,17 @@ def list_experiments() -> None:
 
     for name, exp in load_all().items():
         typer.echo(f"{name:32s} {exp.title}")
+
+
+@app.command("list")
+def list_entries(
+    json_mode: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
+    subpackage: Annotated[str | None, typer.Option("--subpackage", help="Only this subpackage's entries.")] = None,
+) -> None:
+    """List every registered mechanism, model and algorithm with its seed, claims and tests."""
+    from fairbid.cli.common import emit_catalog
+
+    emit_catalog(json_mode, subpackage)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from fairbid.core.errors import FairbidError
 from fairbid.core.executor import Executor
 from fairbid.core.rundir import RunDir
 
-SYSTEMS = ("auctions", "diffusion", "influence", "cbim")
+from fairbid.core.registry import SUBPACKAGES as SYSTEMS  # every subpackage may register experiments
 SCALES = ("quick", "paper")
 
 
