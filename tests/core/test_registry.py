@@ -60,3 +60,19 @@ def test_cli_list_unknown_subpackage(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["list", "--subpackage", "nope"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: --subpackage")
+
+
+def test_report_lists_registry_entries() -> None:
+    from fairbid.core.report import catalog_html
+
+    page = catalog_html({"diffusion"})
+    for name in [n for n in CATALOG if n.startswith("diffusion.")]:
+        assert f"<td>{name}</td>" in page
+    assert "auctions.fp" not in page
+
+
+def test_diffusion_cli_choices_come_from_registry() -> None:
+    from fairbid.diffusion import MECHANISMS
+
+    assert MECHANISMS == tuple(n.split(".", 1)[1] for n, e in CATALOG.items()
+                               if e.subpackage == "diffusion" and e.kind == "mechanism")

@@ -101,8 +101,10 @@ def emit_catalog(json_mode: bool, subpackage: str | None = None) -> None:
     from rich.table import Table
 
     table = Table(title=f"fairbid registry: {len(rows)} entries")
-    for col in ("name", "kind", "seed", "title", "claims"):
-        table.add_column(col)
+    for col in ("name", "kind", "seed"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("title", ratio=2)
+    table.add_column("claims", ratio=1)
     for e in rows:
         claims = ", ".join(("" if c.holds else "not ") + c.prop for c in e.claims)
         table.add_row(e.name, e.kind, e.seed, e.title, claims)

@@ -146,25 +146,27 @@ def resolve(ref: str) -> Callable[..., Any]:
     return obj
 
 
-def load_catalog() -> dict[str, Entry]:
-    """Import every subpackage's ``catalog`` module; return the registry in display order."""
-    for sub in SUBPACKAGES:
+def load_catalog(subpackages: tuple[str, ...] | None = None) -> dict[str, Entry]:
+    """Import the ``catalog`` module of every subpackage (or of ``subpackages``); return the registry.
+
+    Entries come grouped by subpackage in :data:`SUBPACKAGES` order, each group in registration order.
+    """
+    for sub in subpackages or SUBPACKAGES:
         try:
             importlib.import_module(f"fairbid.{sub}.catalog")
         except ModuleNotFoundError as exc:
             # A subpackage without a catalog (yet) is skipped; a broken import inside one is not.
             if exc.name not in (f"fairbid.{sub}", f"fairbid.{sub}.catalog"):
                 raise
-    ordered = sorted(_REGISTRY.values(), key=lambda e: (SUBPACKAGES.index(e.subpackage), e.name))
-    return {e.name: e for e in ordered}
+    wanted = set(subpackages or SUBPACKAGES)
+    ordered = sorted(_REGISTRY.values(), key=lambda e: SUBPACKAGES.index(e.subpackage))  # stable
+    return {e.name: e for e in ordered if e.subpackage in wanted}
 
 
 def entries(subpackage: str | None = None, kind: str | None = None) -> list[Entry]:
     """Registered entries, optionally filtered by subpackage and kind."""
-    return [
-        e for e in load_catalog().values()
-        if (subpackage is None or e.subpackage == subpackage) and (kind is None or e.kind == kind)
-    ]
+    catalog = load_catalog(None if subpackage is None else (subpackage,))
+    return [e for e in catalog.values() if kind is None or e.kind == kind]
 
 
 def names(subpackage: str, kind: str | None = None) -> tuple[str, ...]:

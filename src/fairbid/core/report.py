@@ -77,6 +77,26 @@ def experiment_section(rd: RunDir, title: str, description: str) -> str:
     return "\n".join(parts)
 
 
+def catalog_html(subpackages: set[str]) -> str:
+    """The registry's entries for ``subpackages`` as an HTML table: what is implemented and what is checked."""
+    from fairbid.core.registry import SUBPACKAGES, load_catalog
+
+    subs = tuple(s for s in SUBPACKAGES if s in subpackages)
+    if not subs:
+        return ""
+    rows = []
+    for e in load_catalog(subs).values():
+        claims = "<br>".join(
+            f"{'' if c.holds else 'not '}{html.escape(c.prop)} <span class=meta>({html.escape(c.test)})</span>"
+            for c in e.claims
+        )
+        rows.append(f"<tr><td>{html.escape(e.name)}</td><td>{html.escape(e.kind)}</td><td>{html.escape(e.seed)}</td>"
+                    f"<td>{html.escape(e.title)}</td><td>{claims}</td></tr>")
+    return ("<section id='registry'><h2>Registry: mechanisms, models and the tests behind their claims</h2>"
+            "<table><tr><th>name</th><th>kind</th><th>seed</th><th>title</th><th>claims (test)</th></tr>"
+            + "".join(rows) + "</table></section>")
+
+
 def write_report(rd: RunDir, registry: dict, selected: Sequence[str]) -> Path:
     """Write ``report.html`` into ``rd`` covering ``selected`` experiments; return its path."""
     cfg = rd.read_json("config.json") if (rd.path / "config.json").exists() else {}
@@ -90,6 +110,7 @@ def write_report(rd: RunDir, registry: dict, selected: Sequence[str]) -> Path:
         exp = registry[name]
         body.append(f"<section id='{name}'>{experiment_section(rd.sub(name), exp.title, exp.description)}"
                     "</section>")
+    body.append(catalog_html({registry[n].system for n in selected}))
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>fairbid report</title>"
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>")
     return rd.write_text("report.html", page)

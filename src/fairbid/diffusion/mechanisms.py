@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from fairbid.core.errors import check_choice, check_int
+from fairbid.core.registry import names
 from fairbid.core.rng import SeedLike, spawn
 from fairbid.diffusion.idm import idm
 from fairbid.diffusion.network import DiffusionNetwork
@@ -19,7 +20,8 @@ from fairbid.diffusion.trees import enumerable, enumerate_trees
 from fairbid.diffusion.vcg import vcg
 from fairbid.diffusion.vickrey import vickrey_neighbours
 
-MECHANISMS = ("vickrey-neighbours", "sp-all", "vcg", "idm", "sra-crm", "sra")
+#: Mechanism names the CLI and :func:`run_mechanism` accept: read from the registry (diffusion/catalog.py).
+MECHANISMS = names("diffusion", kind="mechanism")
 SRA_EXACT_LIMIT = 256
 
 
