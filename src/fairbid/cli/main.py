@@ -29,6 +29,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "influence": ("fairbid.cli.influence", "app", "Influence diffusion, spread estimation, seed selection (seed 001)."),
     "datasets": ("fairbid.cli.influence", "datasets_app", "SNAP datasets: list, locate, fetch."),
     "cbim": ("fairbid.cli.cbim", "app", "Competitive bidding influence maximization and MARL (seed 001)."),
+    "choice": ("fairbid.cli.choice", "app", "Collective choice: funding public projects, Nash product rule (seed 002)."),
 }
 
 for _name, (_module, _attr, _help) in GROUPS.items():
