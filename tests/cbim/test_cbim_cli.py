@@ -6,7 +6,8 @@ import pytest
 from fairbid.cli.main import main
 
 GRAPH = "synthetic:powerlaw:200:800:3"
-KEYS = ["success_ratio", "max_revenue", "mean_revenue", "mean_rewards", "spend_ratios", "seconds", "run_dir"]
+KEYS = ["success_ratio", "fair_ratio", "max_revenue", "mean_revenue", "mean_rewards", "spend_ratios",
+        "saturated_share", "seconds", "run_dir"]
 
 
 def _json(capsys):

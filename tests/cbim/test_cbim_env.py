@@ -42,7 +42,7 @@ def test_same_seed_same_trajectory():
 
 def test_one_round_by_hand():
     # 2 competitors, budget 2 each, 4 seeds -> starting price (2 + 2) / 4 = 1 (Eq. 3)
-    env = fake_env(competitors=2, seeds=4, budget=2.0, seed=0)
+    env = fake_env(competitors=2, seeds=4, budget=2.0, seed=0, action_mapping="budget")
     assert env.starting_prices.tolist() == [1.0] * 4
     env.reset(seed=0)
     # "budget" mapping: bid = a * 2.  bids c0 = [1.6, 1.0, 0.4, 0], c1 = [1.2, 0.6, 1.0, 1.0]
@@ -72,7 +72,8 @@ def test_one_round_by_hand():
 def test_observation_does_not_reveal_starting_prices():
     # budget 100 each: starting prices 50 in a, 25 in b. Bids 60 and 55 on seed 0 are valid in both
     # (the winner pays 55 either way), every other bid is 0: the observations must agree.
-    a, b = fake_env(seed=0, budget=100.0), fake_env(seed=0, budget=100.0)
+    a = fake_env(seed=0, budget=100.0, action_mapping="budget")
+    b = fake_env(seed=0, budget=100.0, action_mapping="budget")
     b.starting_prices = b.starting_prices * 0.5
     acts = {"competitor_0": np.array([0.6, 0, 0, 0], np.float32), "competitor_1": np.array([0.55, 0, 0, 0], np.float32)}
     oa = a.step(acts)[0]

@@ -37,7 +37,7 @@ def test_rewards_are_the_engines_clt_spreads():
 
 
 def test_round_rewards_match_engine_and_revenue_is_total_spread():
-    env = make_env(GRAPH, competitors=2, seeds=4, budget=2.0, seed=0, sims=20)
+    env = make_env(GRAPH, competitors=2, seeds=4, budget=2.0, seed=0, sims=20, action_mapping="budget")
     env.reset(seed=0)
     _, rew, _, _, info = env.step({"competitor_0": np.array([0.9, 0, 0.6, 0], np.float32),
                                    "competitor_1": np.array([0.7, 0.8, 0, 0], np.float32)})
@@ -50,7 +50,7 @@ def test_round_rewards_match_engine_and_revenue_is_total_spread():
 @pytest.mark.dataset
 def test_gnutella09_env(dataset):
     dataset("gnutella09")
-    env = make_env("gnutella09", competitors=2, seeds=10, seed=0, sims=10)
+    env = make_env("gnutella09", competitors=2, seeds=10, seed=0, sims=10, action_mapping="budget")
     env.reset(seed=0)
     env.step({a: np.full(10, 0.3, np.float32) for a in env.possible_agents})
     rec = env.last_round

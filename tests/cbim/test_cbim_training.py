@@ -51,7 +51,10 @@ def test_summary_matches_rows_and_columns(tmp_path):
     # revenue = total reward
     assert np.allclose(rows["revenue"], np.array(rows["reward_0"]) + np.array(rows["reward_1"]))
     fair = np.array(rows["fair"])
-    assert s["success_ratio"] == pytest.approx(fair.mean())
+    # the paper's SR: share of rounds with every seed sold; the fair-round share under its own name
+    assert s["success_ratio"] == pytest.approx(np.mean(rows["all_sold"]))
+    assert s["fair_ratio"] == pytest.approx(fair.mean())
+    assert s["saturated_share"] == pytest.approx(np.mean(rows["saturated"]))
     assert s["mean_rewards"] == pytest.approx([np.mean(rows["reward_0"]), np.mean(rows["reward_1"])])
     assert s["run_dir"] == str(tmp_path / "x") and s["seconds"] > 0
 
@@ -72,9 +75,11 @@ def test_metrics_by_hand():
          "reward_0": [1.0, 2.0, 3.0, 2.0], "reward_1": [4.0, 7.0, 0.0, 2.0],
          "spend_ratio_0": [0.5, 0.5, 1.0, 0.0], "spend_ratio_1": [1.0, 0.0, 0.5, 0.5]}
     s = summarize(t)
-    # fair rounds 0, 2, 3: revenues 5, 3, 4
-    assert s["success_ratio"] == 0.75 and s["max_revenue"] == 5.0 and s["mean_revenue"] == 4.0
-    assert s["spend_ratios"] == [0.5, 0.5] and s["all_sold_ratio"] == 0.75
+    # successful rounds (all sold) 0, 1, 3: revenues 5, 9, 4 -> SR 3/4, max 9, mean 6 (Table III)
+    assert s["success_ratio"] == 0.75 and s["max_revenue"] == 9.0 and s["mean_revenue"] == 6.0
+    # fair rounds 0, 2, 3: revenues 5, 3, 4 -> fair ratio 3/4, max 5, mean 4 (Table VI)
+    assert s["fair_ratio"] == 0.75 and s["max_fair_revenue"] == 5.0 and s["mean_fair_revenue"] == 4.0
+    assert s["spend_ratios"] == [0.5, 0.5] and s["saturated_share"] == 0.0
 
 
 def test_checkpointing_does_not_change_the_run(tmp_path):

@@ -1,10 +1,12 @@
 """Mappings from an agent's action in Box(0, 1)^M to its bids (an open point of seed 001).
 
-``"budget"`` (default)
-    bid_j = a_j * B_i: each coordinate is a share of the competitor's round budget.
-``"gaussian"`` (the seed's §IV-B reading: bids of people are normally distributed, by the CLT)
+``"gaussian"`` (default of the environment; the seed's §IV-B: "we map the probabilities calculated by the
+network over a probability distribution as actions ... human bidding behavior satisfies normal distribution")
     a_j is read as a quantile of N(mu_i, sigma_i^2), mu_i = B_i / M (the fair share per seed) and
     sigma_i = ``gaussian_scale`` * mu_i: bid_j = clip(mu_i + sigma_i * Phi^-1(a_j), 0, B_i); a_j = 0.5 bids mu_i.
+``"budget"``
+    bid_j = a_j * B_i: each coordinate is a share of the competitor's round budget (a maximal bid on the
+    first seed spends the whole budget on it).
 ``"share"``
     bid_j = B_i * a_j / sum_l a_l: the action is an allocation of the whole budget (all zero: no bids).
 """
@@ -16,7 +18,7 @@ from scipy.special import ndtri
 
 from fairbid.core.errors import check_choice, check_float
 
-MAPPINGS = ("budget", "gaussian", "share")
+MAPPINGS = ("gaussian", "budget", "share")
 
 
 def map_actions(

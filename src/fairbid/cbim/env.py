@@ -16,8 +16,9 @@ critics). Starting prices are never part of an observation or the state.
 ``all_sold``, ``revenue`` (total spread), ``round``. The platform's full record, starting prices included,
 is ``env.last_round``.
 
-Episodes: ``horizon`` rounds each (default 1: the seed's "one bidding round is one episode"); episodes end
-by truncation, never termination (the task continues). The platform's state (starting prices and the
+Episodes: ``horizon`` rounds each (default 1: the seed's "one bidding round is one episode"). PettingZoo
+sees the end of an episode as a truncation; the trainer (:mod:`fairbid.cbim.training`) stores it as a
+terminal transition, so critics do not bootstrap across episodes (MADDPG's done mask). The platform's state (starting prices and the
 seeds' spread history) survives ``reset()`` when ``persist_prices`` (the seed adjusts prices across
 episodes); ``reset(seed=s)`` always restarts everything, so equal seeds give equal trajectories.
 """
@@ -37,6 +38,7 @@ from fairbid.cbim.actions import MAPPINGS, map_actions
 from fairbid.cbim.auction import run_auction
 from fairbid.cbim.fairness import READINGS, fairness_index
 from fairbid.cbim.pricing import CONTRIBUTIONS, adjust_prices, contribution_degree, initial_prices
+from fairbid.cbim.pricing import price_floor as floor_of
 from fairbid.cbim.rewards import RoundSpread, compute_rewards
 from fairbid.core.errors import FairbidError, check_array, check_choice, check_float, check_int
 from fairbid.core.rng import SeedLike, as_generator, seed_int
@@ -69,9 +71,15 @@ class BiddingEnv(ParallelEnv):
         Price adjustment step of Eq. 4 (0.3).
     contribution : {"history", "cross-section"}
         Reading of the contribution degree in Eq. 4.
-    action_mapping : {"budget", "gaussian", "share"}
+    action_mapping : {"gaussian", "budget", "share"}
+        How an action in [0, 1]^M becomes bids (:mod:`fairbid.cbim.actions`). Default ``"gaussian"``: the
+        seed's §IV-B maps the network's output through a normal distribution of bids; ``"budget"``
+        (bid = a * B, where a maximal bid on the first seed spends the whole budget) is kept as an option.
     gaussian_scale : float
         sigma / mu of the "gaussian" mapping.
+    price_floor : "fair-share", "none" or float
+        Floor of unsold seeds' starting prices (:func:`fairbid.cbim.pricing.price_floor`; default
+        mean budget / M, the initial price of Eq. 3 divided by K).
     horizon : int
         Rounds per episode.
     persist_prices : bool
@@ -103,8 +111,9 @@ class BiddingEnv(ParallelEnv):
         fairness_reading: str = "cost-effectiveness",
         beta: float = 0.3,
         contribution: str = "history",
-        action_mapping: str = "budget",
+        action_mapping: str = "gaussian",
         gaussian_scale: float = 1.0,
+        price_floor: float | str = "fair-share",
         horizon: int = 1,
         persist_prices: bool = True,
         unsold: str = "inert",
@@ -129,6 +138,7 @@ class BiddingEnv(ParallelEnv):
         self.contribution = check_choice("contribution", contribution, CONTRIBUTIONS)
         self.action_mapping = check_choice("action mapping", action_mapping, MAPPINGS)
         self.gaussian_scale = check_float("gaussian_scale", gaussian_scale, 0.0, low_open=True)
+        self.price_floor = floor_of(self.budgets, self.seed_nodes.size, price_floor)
         self.horizon = check_int("horizon", horizon, minimum=1)
         self.persist_prices = bool(persist_prices)
         self.unsold = check_choice("unsold", unsold, ("inert", "ordinary"))
@@ -266,7 +276,7 @@ class BiddingEnv(ParallelEnv):
         sold = auction.sold
         ge = fairness_index(spreads, auction.costs, alpha=self.alpha, reading=self.fairness_reading)
         pe = contribution_degree(seed_spread, sold, self._hist_sum, self._hist_count, self.contribution)
-        self.starting_prices = adjust_prices(prices, sold, pe, self.beta)
+        self.starting_prices = adjust_prices(prices, sold, pe, self.beta, self.price_floor)
         self._hist_sum += np.where(sold, seed_spread, 0.0)
         self._hist_count += sold
         self._remaining = auction.remaining

@@ -1,21 +1,40 @@
 """Paper experiments of seed 001 (part 2) for ``fairbid reproduce``: MCBIM vs DDPG/TD3/SAC/PPO/random.
 
-``cbim.learning`` trains every algorithm on a grid of (graph, K, M, budget, seed) and reports the seed's
-Table III/V-VIII columns (SR, max/mean revenue over fair rounds, rewards, spend ratios, running time) and
-learning curves of SR and revenue (moving averages over rounds).
+``cbim.learning`` trains every algorithm on a grid of (graph, K, M, budget) cells with several seeds and
+reports the seed's columns under the seed's names: SR (share of rounds in which every seed sold),
+fair ratio (share of rounds with GE <= 0.3), max/mean revenue over successful rounds, mean reward, spend
+ratio, running time, and the share of saturated actor outputs; each with a 95 % t-interval over seeds.
+Learning curves show the per-round mean reward per competitor and the moving SR, mean and 95 % band over
+seeds, and the table states after how many rounds each learner's reward curve left its initial level
+(:func:`fairbid.cbim.metrics.rounds_to_leave`).
 
-Quick scale: 2 competitors with equal budgets ceil(M / 2), M in {5, 9} on the small synthetic graph and
-gnutella09, M = 5 on facebook (datasets only when the registry finds them), 2 seeds, 60 rounds, batch 128,
-20 CLT simulations per round. Paper scale: every dataset found (facebook, gnutella09, cit-hepph, dblp,
-youtube) x (K, M) in {(2, 5), (2, 7), (2, 9), (5, 20), (10, 50), (20, 100)} x budgets ceil(M / 2) x {1, 2, 3}
-x 5000 rounds x 3 seeds, the seed's learner hyper-parameters (batch 1024), 100 simulations per round.
-Every run is one task of ``ctx.executor`` (so ``--backend ray`` spreads the grid over a cluster).
+Profiles (``ctx.scale``):
+
+quick
+    gnutella09 when the dataset is found (else the synthetic 1000-node graph), K = 2, M = 5, budget
+    ceil(M / 2) = 3 each, 3 seeds x 6 algorithms x 1500 rounds, 20 CLT simulations per round. Learners use
+    ``QUICK_LEARNER`` (batch 64, learning starts at 64 transitions, one update per round) instead of
+    MADDPG's batch 1024 / one update per 100 transitions, which would not update at all in 1500 rounds.
+    About 3 minutes on one core.
+paper
+    The seed's grid: every dataset found among facebook, gnutella09, cit-hepph, dblp, youtube x (K, M) in
+    {(2, 5), (2, 7), (2, 9), (5, 20), (10, 50), (20, 100)} x budgets ceil(M / 2) x {1, 2, 3} x 3 seeds x 6
+    algorithms x 5000 rounds, 100 simulations per round, batch 1024 (the seed's), learning starts at
+    1024 transitions, one update per round (``PAPER_LEARNER``; with one-round episodes MADDPG's interval
+    of 100 transitions would give 40 updates in 5000 rounds). Far beyond one session:
+    :func:`run_grid` takes filters so that a named slice can run (``fairbid cbim grid``), and
+    :func:`projected_seconds` estimates the rest.
+
+Every run is one task of the executor (``--backend ray`` spreads the grid over a cluster); a run whose
+directory already holds a summary is read back, not retrained, so an interrupted grid resumes.
+Hyper-parameters were not tuned on the evaluation seeds (the trial runs used seed 1000).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +44,15 @@ from fairbid.core.rng import seed_int
 
 QUICK_SYNTHETIC = "synthetic:powerlaw:1000:4000:0"
 ALGOS = ("mcbim", "ddpg", "td3", "sac", "ppo", "random")
+PAPER_DATASETS = ("facebook", "gnutella09", "cit-hepph", "dblp", "youtube")
+PAPER_KM = ((2, 5), (2, 7), (2, 9), (5, 20), (10, 50), (20, 100))
+PAPER_BUDGET_MULTIPLIERS = (1, 2, 3)
+QUICK_LEARNER = {"batch_size": 64, "learning_starts": 64, "update_every": 1}
+PAPER_LEARNER = {"batch_size": 1024, "learning_starts": 1024, "update_every": 1}
+PROFILES = {
+    "quick": {"rounds": 1500, "replicates": 3, "sims": 20, "learner": QUICK_LEARNER},
+    "paper": {"rounds": 5000, "replicates": 3, "sims": 100, "learner": PAPER_LEARNER},
+}
 
 
 @dataclass(frozen=True)
@@ -39,8 +67,12 @@ class Task:
     rounds: int
     replicate: int
     sims: int
-    batch_size: int
     out: str
+    learner: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def cell(self) -> tuple:
+        return (self.graph, self.competitors, self.seeds, self.budget)
 
     @property
     def name(self) -> str:
@@ -54,74 +86,109 @@ def _available(names: tuple[str, ...]) -> list[str]:
     return [n for n in names if find_dataset(n) is not None]
 
 
-def grid(scale: str, out: str) -> list[Task]:
-    """The runs of a scale (see module docstring)."""
-    tasks: list[Task] = []
+def grid(scale: str, out: str, *, graphs: list[str] | None = None, km: list[tuple[int, int]] | None = None,
+         multipliers: list[int] | None = None, algorithms: list[str] | None = None,
+         replicates: int | None = None, rounds: int | None = None) -> list[Task]:
+    """The runs of a profile (see module docstring), optionally restricted to a slice."""
+    prof = PROFILES[scale]
+    reps = replicates or prof["replicates"]
+    n_rounds = rounds or prof["rounds"]
+    algs = tuple(algorithms or ALGOS)
     if scale == "quick":
-        setups = [(QUICK_SYNTHETIC, (5, 9))] + [(g, (5, 9)) for g in _available(("gnutella09",))]
-        setups += [(g, (5,)) for g in _available(("facebook",))]
-        for graph, ms in setups:
-            for m in ms:
-                for rep in range(2):
-                    for alg in ALGOS:
-                        tasks.append(Task(graph, 2, m, float(math.ceil(m / 2)), alg, 60, rep, 20, 128, out))
-        return tasks
-    km = [(2, 5), (2, 7), (2, 9), (5, 20), (10, 50), (20, 100)]
-    for graph in _available(("facebook", "gnutella09", "cit-hepph", "dblp", "youtube")) or [QUICK_SYNTHETIC]:
-        for k, m in km:
-            for mult in (1, 2, 3):
-                for rep in range(3):
-                    for alg in ALGOS:
-                        tasks.append(Task(graph, k, m, float(math.ceil(m / 2) * mult), alg, 5000, rep, 100, 1024, out))
+        default_graphs = _available(("gnutella09",)) or [QUICK_SYNTHETIC]
+        default_km, default_mult = [(2, 5)], [1]
+    else:
+        default_graphs = _available(PAPER_DATASETS) or [QUICK_SYNTHETIC]
+        default_km, default_mult = list(PAPER_KM), list(PAPER_BUDGET_MULTIPLIERS)
+    tasks = []
+    for g in graphs or default_graphs:
+        for k, m in km or default_km:
+            for mult in multipliers or default_mult:
+                for rep in range(reps):
+                    for alg in algs:
+                        lo = {} if alg in ("random", "ppo") else dict(prof["learner"])
+                        tasks.append(Task(g, k, m, float(math.ceil(m / 2) * mult), alg, n_rounds, rep,
+                                          prof["sims"], out, lo))
     return tasks
 
 
 def run_task(task: Task, ss: np.random.SeedSequence) -> dict[str, Any]:
-    """Train one run (module-level so process/ray backends can ship it)."""
-    import os
-
+    """Train one run (module-level so process/ray backends can ship it); reuse a finished run on disk."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from fairbid.cbim.metrics import summarize
     from fairbid.cbim.training import TrainConfig, read_rounds, train
+    from fairbid.core.validate import load_json_file
 
-    cfg = TrainConfig(graph=task.graph, competitors=task.competitors, seeds=task.seeds, budget=task.budget,
-                      algorithm=task.algorithm, rounds=task.rounds, seed=seed_int(ss),
-                      checkpoint_every=max(task.rounds // 4, 1), env_options={"sims": task.sims},
-                      learner_options={} if task.algorithm == "random" else {"batch_size": task.batch_size})
     run_dir = os.path.join(task.out, task.name)
-    summary = train(cfg, run_dir)
+    done = os.path.join(run_dir, "summary.json")
+    if os.path.exists(done):
+        summary = load_json_file(done, "summary.json")
+    else:
+        cfg = TrainConfig(graph=task.graph, competitors=task.competitors, seeds=task.seeds, budget=task.budget,
+                          algorithm=task.algorithm, rounds=task.rounds, seed=seed_int(ss),
+                          checkpoint_every=max(task.rounds // 4, 1), env_options={"sims": task.sims},
+                          learner_options=dict(task.learner))
+        resume = os.path.exists(os.path.join(run_dir, "config.json"))
+        summary = train(None if resume else cfg, run_dir, resume=resume)
     rows = read_rounds(os.path.join(run_dir, "rounds"))
-    return {"summary": summary, "fair": rows["fair"], "revenue": rows["revenue"]}
+    k = task.competitors
+    mean_reward = np.sum([rows[f"reward_{i}"] for i in range(k)], axis=0) / k
+    q = max(1, len(rows["all_sold"]) // 4)
+    late = summarize({key: v[-q:] for key, v in rows.items()})
+    return {"summary": summary, "late": late, "all_sold": rows["all_sold"], "fair": rows["fair"],
+            "reward": mean_reward.tolist()}
 
 
-@register("cbim.learning", title="CBIM: SR and revenue of MCBIM vs DDPG/TD3/SAC/PPO/random (Tables III-VIII)",
-          order=10)
+def run_grid(tasks: list[Task], executor: Any, seed: int, out: Any, progress: str | None = "cbim runs") -> dict:
+    """Run ``tasks``; write the tables and figures into the RunDir ``out``; return the summary dict."""
+    results = executor.map(run_task, tasks, seed=seed, progress=progress)
+    runs = _summary_table(tasks, results)
+    out.write_table("runs", runs)
+    agg = _aggregate(runs)
+    out.write_table("by_algorithm", agg)
+    for key in sorted({t.cell for t in tasks}):
+        out.save_figure(_fig_name(key), _curves(key, tasks, results))
+    return {"tasks": len(tasks), "by_algorithm": agg}
+
+
+@register("cbim.learning", title="CBIM: SR, fair ratio and revenue of MCBIM vs DDPG/TD3/SAC/PPO/random "
+          "(Tables III-VIII)", order=10)
 def learning(ctx: ExperimentContext) -> dict[str, Any]:
-    """Train all algorithms on the grid; tables of the seed's columns, learning curves of SR and revenue."""
+    """Train all algorithms on the profile's grid; tables with CIs over seeds; learning curves."""
     tasks = grid(ctx.scale, str(ctx.out.path / "runs"))
-    results = ctx.executor.map(run_task, tasks, seed=ctx.seed, progress="cbim runs")
-    table = _summary_table(tasks, results)
-    ctx.out.write_table("runs", table)
-    agg = _aggregate(table)
-    ctx.out.write_table("by_algorithm", agg)
-    for key in sorted({(t.graph, t.competitors, t.seeds, t.budget) for t in tasks}):
-        ctx.out.save_figure(_fig_name(key), _curves(key, tasks, results))
-    ctx.out.write_text("notes.html", _notes(ctx.scale, tasks))
-    sr = dict(zip(agg["algorithm"], agg["success_ratio"]))
-    return {"runs": len(tasks), **{f"SR {a}": round(v, 3) for a, v in sr.items()}}
+    res = run_grid(tasks, ctx.executor, ctx.seed, ctx.out)
+    ctx.out.write_text("notes.html", _notes(ctx.scale, tasks, res["by_algorithm"]))
+    agg = res["by_algorithm"]
+    out: dict[str, Any] = {"runs": len(tasks), "rounds": tasks[0].rounds}
+    for i, a in enumerate(agg["algorithm"]):
+        out[f"SR {a} (cell {agg['cell'][i]})"] = round(agg["success_ratio"][i], 3)
+    return out
+
+
+_COLS = ("success_ratio", "fair_ratio", "max_revenue", "mean_revenue", "mean_reward", "spend_ratio",
+         "saturated_share", "sr_last_quarter", "fair_last_quarter", "reward_last_quarter", "left_initial_at",
+         "seconds")
 
 
 def _summary_table(tasks: list[Task], results: list[dict[str, Any]]) -> dict[str, list]:
+    from fairbid.cbim.metrics import rounds_to_leave
+
     cols: dict[str, list] = {k: [] for k in ("graph", "competitors", "seeds", "budget", "algorithm", "replicate",
-                                             "rounds", "success_ratio", "all_sold_ratio", "max_revenue",
-                                             "mean_revenue", "mean_reward_0", "spend_ratio_0", "seconds")}
+                                             "rounds", *_COLS)}
     for t, r in zip(tasks, results):
-        s = r["summary"]
-        for k, v in (("graph", t.graph), ("competitors", t.competitors), ("seeds", t.seeds), ("budget", t.budget),
-                     ("algorithm", t.algorithm), ("replicate", t.replicate), ("rounds", t.rounds),
-                     ("success_ratio", s["success_ratio"]), ("all_sold_ratio", s["all_sold_ratio"]),
-                     ("max_revenue", _nan(s["max_revenue"])), ("mean_revenue", _nan(s["mean_revenue"])),
-                     ("mean_reward_0", s["mean_rewards"][0]), ("spend_ratio_0", s["spend_ratios"][0]),
-                     ("seconds", s["seconds"])):
+        s, late = r["summary"], r["late"]
+        left = rounds_to_leave(r["reward"], start_window=max(20, t.rounds // 50))
+        vals = {
+            "graph": t.graph, "competitors": t.competitors, "seeds": t.seeds, "budget": t.budget,
+            "algorithm": t.algorithm, "replicate": t.replicate, "rounds": t.rounds,
+            "success_ratio": s["success_ratio"], "fair_ratio": s["fair_ratio"],
+            "max_revenue": _nan(s["max_revenue"]), "mean_revenue": _nan(s["mean_revenue"]),
+            "mean_reward": float(np.mean(s["mean_rewards"])), "spend_ratio": float(np.mean(s["spend_ratios"])),
+            "saturated_share": s["saturated_share"], "sr_last_quarter": late["success_ratio"],
+            "fair_last_quarter": late["fair_ratio"], "reward_last_quarter": float(np.mean(late["mean_rewards"])),
+            "left_initial_at": float("nan") if left is None else float(left), "seconds": s["seconds"],
+        }
+        for k, v in vals.items():
             cols[k].append(v)
     return cols
 
@@ -130,17 +197,48 @@ def _nan(x: Any) -> float:
     return float("nan") if x is None else float(x)
 
 
+def mean_ci(x: Any, level: float = 0.95) -> tuple[float, float]:
+    """Mean and half-width of the t-interval over replicates (NaNs dropped; half-width NaN for n < 2).
+
+    Examples
+    --------
+    >>> m, h = mean_ci([1.0, 2.0, 3.0])   # sd 1, n 3, t_0.975,2 = 4.3027
+    >>> round(m, 4), round(h, 4)
+    (2.0, 2.4841)
+    """
+    from scipy.stats import t as student_t
+
+    a = np.asarray(x, dtype=float)
+    a = a[np.isfinite(a)]
+    if a.size == 0:
+        return float("nan"), float("nan")
+    if a.size < 2:
+        return float(a.mean()), float("nan")
+    half = student_t.ppf(0.5 + level / 2, a.size - 1) * a.std(ddof=1) / math.sqrt(a.size)
+    return float(a.mean()), float(half)
+
+
 def _aggregate(table: dict[str, list]) -> dict[str, list]:
+    """One row per (cell, algorithm): mean and 95 % CI half-width over replicates of every metric."""
+    cells = list(zip(table["graph"], table["competitors"], table["seeds"], table["budget"]))
     alg = np.array(table["algorithm"])
-    out: dict[str, list] = {"algorithm": [], "success_ratio": [], "mean_revenue": [], "seconds": []}
-    for a in ALGOS:
-        sel = alg == a
-        if sel.any():
+    out: dict[str, list] = {"cell": [], "algorithm": [], "replicates": []}
+    for c in _COLS:
+        out[c] = []
+        out[c + "_ci"] = []
+    for cell in dict.fromkeys(cells):
+        in_cell = np.array([x == cell for x in cells])
+        for a in ALGOS:
+            sel = in_cell & (alg == a)
+            if not sel.any():
+                continue
+            out["cell"].append(f"{cell[0]} K={cell[1]} M={cell[2]} B={cell[3]:g}")
             out["algorithm"].append(a)
-            out["success_ratio"].append(float(np.mean(np.array(table["success_ratio"])[sel])))
-            rev = np.array(table["mean_revenue"], dtype=float)[sel]
-            out["mean_revenue"].append(float(np.nanmean(rev)) if np.isfinite(rev).any() else float("nan"))
-            out["seconds"].append(float(np.mean(np.array(table["seconds"])[sel])))
+            out["replicates"].append(int(sel.sum()))
+            for c in _COLS:
+                m, h = mean_ci(np.asarray(table[c], dtype=float)[sel])
+                out[c].append(m)
+                out[c + "_ci"].append(h)
     return out
 
 
@@ -149,49 +247,68 @@ def _fig_name(key: tuple) -> str:
     return f"curves_{graph.replace(':', '_')}_K{k}_M{m}_B{b:g}"
 
 
+def _band(ax, curves: list[np.ndarray], x0: int, label: str) -> None:
+    arr = np.vstack(curves)
+    mean = arr.mean(axis=0)
+    x = np.arange(mean.size) + x0
+    line, = ax.plot(x, mean, label=label, lw=1.2)
+    if arr.shape[0] > 1:
+        from scipy.stats import t as student_t
+
+        half = student_t.ppf(0.975, arr.shape[0] - 1) * arr.std(axis=0, ddof=1) / math.sqrt(arr.shape[0])
+        ax.fill_between(x, mean - half, mean + half, color=line.get_color(), alpha=0.2, lw=0)
+
+
 def _curves(key: tuple, tasks: list[Task], results: list[dict[str, Any]]):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from fairbid.cbim.metrics import running_success
+    from fairbid.cbim.metrics import moving_mean
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
     for alg in ALGOS:
-        runs = [r for t, r in zip(tasks, results)
-                if (t.graph, t.competitors, t.seeds, t.budget) == key and t.algorithm == alg]
+        runs = [r for t, r in zip(tasks, results) if t.cell == key and t.algorithm == alg]
         if not runs:
             continue
-        window = max(5, len(runs[0]["fair"]) // 10)
-        curves = [running_success(r, window) for r in runs]
-        sr = np.mean([c[0] for c in curves], axis=0)
-        rev = np.mean([c[1] for c in curves], axis=0)
-        x = np.arange(sr.size) + window
-        axes[0].plot(x, sr, label=alg)
-        axes[1].plot(x, rev, label=alg)
-    axes[0].set(xlabel="bidding round", ylabel="SR (moving share of fair rounds)", ylim=(-0.02, 1.02))
-    axes[1].set(xlabel="bidding round", ylabel="revenue (total spread), moving mean")
+        window = max(10, len(runs[0]["reward"]) // 30)
+        _band(axes[0], [moving_mean(r["reward"], window) for r in runs], window, alg)
+        _band(axes[1], [moving_mean(r["all_sold"], window) for r in runs], window, alg)
+        _band(axes[2], [moving_mean(r["fair"], window) for r in runs], window, alg)
+    axes[0].set(xlabel="bidding round", ylabel="mean reward per competitor (spread)")
+    axes[1].set(xlabel="bidding round", ylabel="SR (moving share of rounds, all seeds sold)", ylim=(-0.02, 1.02))
+    axes[2].set(xlabel="bidding round", ylabel="fair ratio (moving share, GE(2) <= 0.3)", ylim=(-0.02, 1.02))
     axes[0].legend(fontsize=8)
     graph, k, m, b = key
-    fig.suptitle(f"{graph}: K={k}, M={m}, budget={b:g} each")
+    n = len({t.replicate for t in tasks if t.cell == key})
+    fig.suptitle(f"{graph}: K={k}, M={m}, budget={b:g} each; mean and 95 % band over {n} seeds")
     fig.tight_layout()
     return fig
 
 
-def _notes(scale: str, tasks: list[Task]) -> str:
+def _notes(scale: str, tasks: list[Task], agg: dict[str, list]) -> str:
     graphs = sorted({t.graph for t in tasks})
+    rows = "".join(
+        f"<tr><td>{c}</td><td>{a}</td><td>{sr:.3f} &plusmn; {src:.3f}</td><td>{fr:.3f} &plusmn; {frc:.3f}</td>"
+        f"<td>{rev:.1f} &plusmn; {revc:.1f}</td><td>{sat:.3f}</td><td>{left:.0f}</td></tr>"
+        for c, a, sr, src, fr, frc, rev, revc, sat, left in zip(
+            agg["cell"], agg["algorithm"], agg["success_ratio"], agg["success_ratio_ci"], agg["fair_ratio"],
+            agg["fair_ratio_ci"], agg["mean_revenue"], agg["mean_revenue_ci"], agg["saturated_share"],
+            agg["left_initial_at"]))
     return f"""<h3>Competitive bidding influence maximization (seed 001, §III-IV, Tables III-VIII)</h3>
-<p>{len(tasks)} training runs at <b>{scale}</b> scale on {', '.join(graphs)}. Each figure
-<code>curves_*</code> shows, per algorithm, the moving share of fair rounds (SR, GE(2) &le; 0.3; left) and the
-moving mean platform revenue (total CLT spread of all competitors; right), averaged over replicates.
-<code>results/runs.parquet</code> holds one row per run (SR, share of rounds with every seed sold, max/mean
-revenue over fair rounds, competitor 0's mean reward and spend ratio, seconds);
-<code>results/by_algorithm.parquet</code> averages them per algorithm.</p>
-<p>Readings of the open points: fairness over cost-effectiveness (spread per unit paid; the authors' code),
-CLT thresholds drawn per simulation, contribution degree of Eq. 4 against the seed's own past mean spread,
-beta = 0.3, starting price total budget / M (Eq. 3), action = share of the round budget (bid = a &middot; B),
-budgets refilled every round, one round per episode, rewards fed to learners divided by (spread of all M seeds)/K.
-Learners are built on TorchRL losses (MCBIM = MADDPG-style DDPGLoss with a centralized critic per competitor),
-one set of networks per competitor. Quick scale uses few rounds and small batches, so the curves show early
-learning only; the seed's numbers need the paper scale.</p>"""
+<p>{len(tasks)} training runs, profile <b>{scale}</b>, {tasks[0].rounds} rounds each, on {', '.join(graphs)}.
+<b>SR</b> is the paper's success ratio: the share of rounds in which every seed sold (Table III);
+<b>fair ratio</b> the share of rounds with GE(2) &le; 0.3. Revenue = total CLT spread, mean over successful rounds.
+&plusmn; = 95 % t-interval over seeds. "left initial at" = mean round after which the reward curve left its
+initial level for good (NaN: never, e.g. the random bidder).</p>
+<table><tr><th>cell</th><th>algorithm</th><th>SR</th><th>fair ratio</th><th>mean revenue</th>
+<th>saturated share</th><th>left initial at</th></tr>{rows}</table>
+<p>Readings of the open points: bids from the seed's normal-distribution mapping (quantile a of
+N(B/M, (B/M)^2), clipped to [0, B]); unsold seeds' prices decay by (1 - beta) down to the floor mean budget / M;
+fairness over cost-effectiveness (spread per unit paid; the authors' code); CLT thresholds per simulation;
+contribution degree against the seed's own past mean spread; beta = 0.3; starting price total budget / M
+(Eq. 3); one round per episode, stored as terminal (no bootstrapping across episodes); rewards fed to the
+learners divided by (spread of all M seeds) / K. Learners: MADDPG safeguards (learning starts with a full
+batch, gradient-norm clipping 0.5, actor pre-activation penalty 1e-3, Gaussian exploration 0.1), with the
+profile's batch and update interval (module docstring of <code>fairbid.cbim.experiments</code>).</p>"""

@@ -65,8 +65,9 @@ def contribution_degree(
     return out
 
 
-def adjust_prices(prices: np.ndarray, sold: np.ndarray, pe: np.ndarray, beta: float = 0.3) -> np.ndarray:
-    """Eq. 4: the next round's starting prices.
+def adjust_prices(prices: np.ndarray, sold: np.ndarray, pe: np.ndarray, beta: float = 0.3,
+                  floor: float = 0.0) -> np.ndarray:
+    """Eq. 4: the next round's starting prices, never below ``floor`` (see :func:`price_floor`).
 
     Examples
     --------
@@ -80,4 +81,33 @@ def adjust_prices(prices: np.ndarray, sold: np.ndarray, pe: np.ndarray, beta: fl
     pe = np.asarray(pe, dtype=float)
     factor = np.where(sold & (pe >= 1.0), np.minimum(1.0 + beta, pe), 1.0)
     factor = np.where(~sold, 1.0 - beta, factor)
-    return prices * factor
+    floor = check_float("price floor", floor, 0.0)
+    # the floor only stops the decay of unsold seeds; a price already below it (set by hand) is not raised
+    return np.where(~sold, np.maximum(prices * factor, np.minimum(prices, floor)), prices * factor)
+
+
+#: Readings of the floor below which unsold seeds' starting prices stop decaying (an open point).
+FLOORS = ("fair-share", "none")
+
+
+def price_floor(budgets: np.ndarray, n_seeds: int, floor: float | str = "fair-share") -> float:
+    """The starting-price floor for unsold seeds.
+
+    The seed's Eq. 4 lowers an unsold seed's price by (1 - beta) every round without a bound, so a seed
+    nobody wants becomes free after a few rounds and the competitor who picks it up gets an unbounded
+    spread per unit paid (GE explodes). The seed states no floor; the default ``"fair-share"`` is the
+    initial price of Eq. 3 divided by K, i.e. mean budget / M: the price at which one competitor's budget
+    buys every seed, and the centre of the ``gaussian`` bid mapping, so a competitor bidding its fair
+    share is never priced out and never gets a seed for free. ``"none"`` is the seed's rule as printed;
+    a number is an absolute floor.
+
+    Examples
+    --------
+    >>> price_floor(np.array([5.0, 5.0]), 10)
+    0.5
+    """
+    budgets = np.asarray(budgets, dtype=float)
+    if isinstance(floor, str):
+        check_choice("price floor", floor, FLOORS)
+        return float(budgets.mean() / n_seeds) if floor == "fair-share" else 0.0
+    return check_float("price floor", floor, 0.0)

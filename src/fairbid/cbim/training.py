@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,8 +31,10 @@ from fairbid.cbim.env import BiddingEnv, make_env
 from fairbid.cbim.learners import make_config, make_learner
 from fairbid.cbim.metrics import summarize
 from fairbid.core.errors import FairbidError, check_int
+from fairbid.core.progress import progress_task
 from fairbid.core.rng import seed_int, spawn
 from fairbid.core.rundir import RunDir, atomic_write_bytes, read_parquet, write_parquet
+from fairbid.core.validate import load_json_file
 
 
 @dataclass
@@ -70,9 +74,46 @@ class TrainConfig:
     learner_options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_int("--rounds", self.rounds, minimum=1)
+        check_int("--rounds", self.rounds, minimum=1, maximum=10**8)
         check_int("--checkpoint-every", self.checkpoint_every, minimum=1)
         make_config(self.algorithm, **self.learner_options)
+
+    @classmethod
+    def from_json(cls, data: Any, what: str = "config.json") -> "TrainConfig":
+        """A config read back from a run directory, every field checked (one-line errors name it)."""
+        from fairbid.core.validate import require_number, require_type
+
+        require_type(what, data, dict, "a JSON object")
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise FairbidError(what, f"has unknown fields; known: {', '.join(sorted(known))}", unknown)
+        missing = sorted({"graph", "competitors", "seeds", "algorithm", "rounds", "seed"} - set(data))
+        if missing:
+            raise FairbidError(what, "lacks fields", missing)
+        kw: dict[str, Any] = {}
+        kw["graph"] = require_type(f"{what} graph", data["graph"], str, "a string")
+        kw["algorithm"] = require_type(f"{what} algorithm", data["algorithm"], str, "a string")
+        for key, low in (("competitors", 2), ("seeds", 1), ("rounds", 1), ("seed", 0), ("checkpoint_every", 1)):
+            if key in data:
+                v = require_number(f"{what} {key}", data[key], low=low, high=10**9)
+                if not float(v).is_integer():
+                    raise FairbidError(f"{what} {key}", "must be an integer", data[key])
+                kw[key] = int(v)
+        b = data.get("budget")
+        if isinstance(b, list):
+            kw["budget"] = [require_number(f"{what} budget", x, low=0.0) for x in b]
+        elif b is not None:
+            kw["budget"] = require_number(f"{what} budget", b, low=0.0)
+        for key in ("env_options", "learner_options"):
+            if key in data:
+                kw[key] = dict(require_type(f"{what} {key}", data[key], dict, "a JSON object"))
+        if "hidden" in kw.get("learner_options", {}):
+            kw["learner_options"]["hidden"] = tuple(kw["learner_options"]["hidden"])
+        try:
+            return cls(**kw)
+        except TypeError as exc:
+            raise FairbidError(what, f"does not describe a run ({exc})") from None
 
 
 class Interrupted(RuntimeError):
@@ -109,7 +150,7 @@ def _row(record: dict[str, Any], r: int, wall: float) -> dict[str, Any]:
         row[f"cost_{i}"] = float(cost)
         row[f"spend_ratio_{i}"] = float(ratio)
     row.update(ge=float(record["ge"]), fair=bool(record["fair"]), all_sold=bool(record["all_sold"]),
-               revenue=float(record["revenue"]), wall_time=wall)
+               revenue=float(record["revenue"]), saturated=float(record.get("saturated", 0.0)), wall_time=wall)
     return row
 
 
@@ -138,12 +179,88 @@ def _save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
-    """Read a checkpoint written by :func:`train` (trusted: our own file)."""
+    """Read a checkpoint written by :func:`train` (our own file); a damaged one is a one-line error."""
     import torch
 
     if not path.exists():
         raise FairbidError("run directory", "has no checkpoint.pt; was it trained?", str(path.parent))
-    return torch.load(path, weights_only=False)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise FairbidError("checkpoint.pt", "is empty or not a file", str(path))
+    try:
+        ck = torch.load(path, weights_only=False)
+    except Exception as exc:  # truncated zip, garbage bytes, pickle errors: all mean "damaged"
+        raise FairbidError("checkpoint.pt", f"is damaged or truncated ({type(exc).__name__})", str(path)) from None
+    keys = {"round", "env", "learner", "reward_scale", "obs", "seconds"}
+    if not isinstance(ck, dict) or not keys <= set(ck):
+        raise FairbidError("checkpoint.pt", "is not a cbim training checkpoint", str(path))
+    return ck
+
+
+def _check_checkpoint(ck: dict[str, Any], config: TrainConfig, path: Path) -> None:
+    """The checkpoint's round, observation shape and reward scale fit the run's config."""
+    r = ck["round"]
+    if isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= config.rounds:
+        raise FairbidError("checkpoint.pt", f"round must be an integer in [1, {config.rounds}]", r)
+    obs = np.asarray(ck["obs"])
+    if obs.shape != (config.competitors, config.seeds + 1):
+        raise FairbidError("checkpoint.pt", f"observations must have shape {(config.competitors, config.seeds + 1)} "
+                           "as the run's config says", obs.shape)
+    scale = ck["reward_scale"]
+    if not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
+        raise FairbidError("checkpoint.pt", "reward scale must be a positive number", scale)
+
+
+_SEGMENT = re.compile(r"seg-(\d{9})-(\d{9})\.parquet")
+
+
+def _check_segments(seg_dir: Path, start: int) -> None:
+    """Segments kept on resume (those before round ``start``) must read, tile [0, start) and hold their rounds."""
+    if not seg_dir.exists():
+        if start > 0:
+            raise FairbidError("run directory", "has a checkpoint but no rounds/ directory", str(seg_dir.parent))
+        return
+    covered = 0
+    for f in sorted(seg_dir.glob("seg-*.parquet")):
+        m = _SEGMENT.fullmatch(f.name)
+        if m is None:
+            raise FairbidError("rounds segment", "has a malformed name (want seg-<start>-<end>.parquet)", f.name)
+        a, b = int(m.group(1)), int(m.group(2))
+        if a >= start:
+            continue  # after the checkpoint: deleted and replayed
+        if b > start or a != covered or b <= a:
+            raise FairbidError("rounds segment", f"does not fit the checkpoint (rounds {covered}..{start} expected)",
+                               f.name)
+        try:
+            cols = read_parquet(f)
+        except Exception as exc:
+            raise FairbidError("rounds segment", f"is not a readable Parquet file ({type(exc).__name__})",
+                               f.name) from None
+        if list(cols.get("round", [])) != list(range(a, b)):
+            raise FairbidError("rounds segment", f"must hold rounds {a}..{b - 1}", f.name)
+        covered = b
+    if covered != start:
+        raise FairbidError("run directory", f"segments cover rounds 0..{covered}, the checkpoint says {start}",
+                           str(seg_dir))
+
+
+def open_run(run_dir: str | Path | None, what: str = "--resume") -> tuple[Path, TrainConfig]:
+    """Validate an existing run directory (never creates one) and return it with its config."""
+    if run_dir is None:
+        raise FairbidError(what, "needs the run directory", None)
+    path = Path(run_dir)
+    if not path.exists():
+        raise FairbidError(what, "run directory does not exist", str(path))
+    if not path.is_dir():
+        raise FairbidError(what, "is not a directory", str(path))
+    if not (path / "config.json").exists():
+        raise FairbidError(what, "is not a cbim training run (no config.json)", str(path))
+    config = TrainConfig.from_json(load_json_file(path / "config.json", "config.json"))
+    done = path / "summary.json"
+    if done.exists():
+        s = load_json_file(done, "summary.json")
+        if not isinstance(s, dict) or "success_ratio" not in s:
+            raise FairbidError("summary.json", "is not a cbim run summary", str(done))
+    return path, config
 
 
 def play(env: BiddingEnv, learner: Any, obs: np.ndarray, *, explore: bool, learn: bool):
@@ -152,12 +269,14 @@ def play(env: BiddingEnv, learner: Any, obs: np.ndarray, *, explore: bool, learn
     state = env.state()
     env.step({a: actions[i].astype(np.float32) for i, a in enumerate(env.possible_agents)})
     record = env.last_round
+    record["saturated"] = float(getattr(learner, "last_saturation", 0.0))
     next_obs = env._obs_matrix()
+    ended = not env.agents  # the episode's last round: stored as terminal, so the critic does not bootstrap
     losses: dict[str, float] = {}
     if learn:
         learner.observe({"obs": obs, "state": state, "action": actions,
                          "reward": record["spreads"] / learner.reward_scale, "next_obs": next_obs,
-                         "next_state": env.state(), "terminated": np.array(0.0)})
+                         "next_state": env.state(), "terminated": np.array(float(ended))})
         losses = learner.update()
     if not env.agents:
         env.reset()
@@ -195,10 +314,8 @@ def train(
     torch.set_num_threads(1)
     t0 = time.perf_counter()
     if resume:
-        if run_dir is None:
-            raise FairbidError("--resume", "needs the run directory", None)
-        rd = RunDir(run_dir)
-        config = TrainConfig(**rd.read_json("config.json"))
+        path, config = open_run(run_dir)
+        rd = RunDir(path)
     else:
         if config is None:
             raise FairbidError("config", "is required for a new run", None)
@@ -207,13 +324,15 @@ def train(
                            exact=root is not None)
     seg_dir = rd.path / "rounds"
     seg_dir.mkdir(exist_ok=True)
-    env, learner = build(config, env_factory)
     ckpt_path = rd.path / "checkpoint.pt"
+    ck = None
     if resume and ckpt_path.exists():
         ck = load_checkpoint(ckpt_path)
-        env.set_platform_state(ck["env"])
-        learner.load_state_dict(ck["learner"])
-        learner.reward_scale = ck["reward_scale"]
+        _check_checkpoint(ck, config, ckpt_path)
+        _check_segments(seg_dir, int(ck["round"]))
+    env, learner = build(config, env_factory)
+    if ck is not None:
+        _restore(env, learner, ck)
         start, obs, elapsed = int(ck["round"]), ck["obs"], float(ck["seconds"])
     else:
         learner.reward_scale = reward_scale(env, seed_int(spawn(config.seed, 3)[2]))
@@ -224,23 +343,26 @@ def train(
         if int(f.name.split("-")[1]) >= start:
             f.unlink()
     seg_start, rows = start, []
-    for r in range(start, config.rounds):
-        tr = time.perf_counter()
-        record, obs, _ = play(env, learner, obs, explore=True, learn=True)
-        rows.append(_row(record, r, time.perf_counter() - tr))
-        done = r + 1
-        if done % config.checkpoint_every == 0 or done == config.rounds:
-            _write_segment(seg_dir, seg_start, rows)
-            _save_checkpoint(ckpt_path, {
-                "round": done, "env": env.get_platform_state(), "learner": learner.state_dict(),
-                "reward_scale": learner.reward_scale, "obs": obs,
-                "seconds": elapsed + time.perf_counter() - t0,
-            })
-            seg_start, rows = done, []
-        if progress is not None:
-            progress(done, config.rounds)
-        if stop_after is not None and done >= stop_after and done < config.rounds:
-            raise Interrupted(f"stopped after round {done}")
+    with progress_task(f"cbim train {config.algorithm}", total=config.rounds) as advance:
+        advance(start)
+        for r in range(start, config.rounds):
+            tr = time.perf_counter()
+            record, obs, _ = play(env, learner, obs, explore=True, learn=True)
+            rows.append(_row(record, r, time.perf_counter() - tr))
+            done = r + 1
+            if done % config.checkpoint_every == 0 or done == config.rounds:
+                _write_segment(seg_dir, seg_start, rows)
+                _save_checkpoint(ckpt_path, {
+                    "round": done, "env": env.get_platform_state(), "learner": learner.state_dict(),
+                    "reward_scale": learner.reward_scale, "obs": obs,
+                    "seconds": elapsed + time.perf_counter() - t0,
+                })
+                seg_start, rows = done, []
+            advance()
+            if progress is not None:
+                progress(done, config.rounds)
+            if stop_after is not None and done >= stop_after and done < config.rounds:
+                raise Interrupted(f"stopped after round {done}")
     summary = summarize(read_rounds(seg_dir))
     summary.update(seconds=elapsed + time.perf_counter() - t0, run_dir=str(rd.path),
                    algorithm=config.algorithm)
@@ -257,16 +379,13 @@ def evaluate(run_dir: str | Path, rounds: int = 100, *, env_factory: Callable[..
     """
     rounds = check_int("--rounds", rounds, minimum=1)
     t0 = time.perf_counter()
-    rd = RunDir(run_dir)
-    if not (rd.path / "config.json").exists():
-        raise FairbidError("RUN_DIR", "is not a cbim training run (no config.json)", str(run_dir))
-    config = TrainConfig(**rd.read_json("config.json"))
-    env, learner = build(config, env_factory)
+    path, config = open_run(run_dir, "RUN_DIR")
+    rd = RunDir(path)
     ck = load_checkpoint(rd.path / "checkpoint.pt")
-    env.set_platform_state(ck["env"])
+    _check_checkpoint(ck, config, rd.path / "checkpoint.pt")
+    env, learner = build(config, env_factory)
+    _restore(env, learner, ck)
     env.reset()
-    learner.load_state_dict(ck["learner"])
-    learner.reward_scale = ck["reward_scale"]
     if seed is not None:
         env._rng = np.random.default_rng(seed_int(seed))
     obs = env._obs_matrix()
@@ -285,7 +404,21 @@ def evaluate(run_dir: str | Path, rounds: int = 100, *, env_factory: Callable[..
     return summary
 
 
+def _restore(env: BiddingEnv, learner: Any, ck: dict[str, Any]) -> None:
+    """Load a checkpoint's states; a mismatch with the run's config is a one-line error."""
+    try:
+        env.set_platform_state(ck["env"])
+        learner.load_state_dict(ck["learner"])
+    except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
+        raise FairbidError("checkpoint.pt", f"does not match the run's config ({type(exc).__name__})") from None
+    learner.reward_scale = float(ck["reward_scale"])
+
+
+#: Keys of ``cbim train/evaluate --json``, in order.
+CONTRACT_KEYS = ("success_ratio", "fair_ratio", "max_revenue", "mean_revenue", "mean_rewards", "spend_ratios",
+                 "saturated_share", "seconds", "run_dir")
+
+
 def summary_json(summary: dict[str, Any]) -> str:
     """The CLI contract's keys, in order, as JSON."""
-    keys = ("success_ratio", "max_revenue", "mean_revenue", "mean_rewards", "spend_ratios", "seconds", "run_dir")
-    return json.dumps({k: summary[k] for k in keys})
+    return json.dumps({k: summary[k] for k in CONTRACT_KEYS})

@@ -20,6 +20,30 @@ from torch import nn
 class LearnerConfig:
     """Hyper-parameters shared by all learners; subclasses set their own defaults.
 
+    The training safeguards default to the values of MADDPG (Lowe et al. 2017, reference code
+    ``openai/maddpg``, ``maddpg/trainer/maddpg.py``), which seed 001 cites for its settings:
+
+    ``buffer_size`` = 1e6
+        ``ReplayBuffer(1e6)``.
+    ``learning_starts`` = None (= ``batch_size``)
+        No update before the buffer holds a full batch (MADDPG: ``batch_size * max_episode_len``
+        transitions; an episode here is one round, so one batch).
+    ``update_every`` = 100
+        One update (of ``updates_per_round`` gradient steps per competitor) every 100 stored transitions
+        (MADDPG: ``if not t % 100 == 0: return``).
+    ``grad_clip`` = 0.5
+        Gradient-norm clipping of actor and critic separately (``grad_norm_clipping=0.5``).
+    ``preactivation_penalty`` = 1e-3
+        Actor loss + 1e-3 * mean(z^2) over the actor's pre-activation outputs z (MADDPG's
+        ``p_reg * 1e-3``); this keeps the final sigmoid/tanh out of saturation.
+    ``exploration_sigma`` = 0.1 -> ``exploration_sigma_end`` over ``exploration_decay`` transitions
+        Gaussian action noise of deterministic actors (TD3's 0.1, Fujimoto et al. 2018); the schedule is
+        linear and off by default (``exploration_decay=0``). MADDPG samples from a learned Gaussian
+        instead; stochastic learners (SAC, PPO) ignore these fields.
+
+    Terminal transitions (an episode's last round) do not bootstrap: the critic target is the reward
+    alone (MADDPG: ``rew + gamma * (1 - done) * Q'``).
+
     Class attributes are capability flags (BenchMARL style): ``centralized_critic``, ``off_policy``,
     ``stochastic_policy``, ``parameter_sharing`` (always False here).
     """
@@ -27,16 +51,70 @@ class LearnerConfig:
     gamma: float = 0.95
     hidden: tuple[int, ...] = (64, 64)
     batch_size: int = 1024
-    buffer_size: int = 100_000
+    buffer_size: int = 1_000_000
+    learning_starts: int | None = None
+    update_every: int = 100
     updates_per_round: int = 1
-    warmup_rounds: int = 0
+    grad_clip: float | None = 0.5
+    preactivation_penalty: float = 1e-3
     exploration_sigma: float = 0.1
+    exploration_sigma_end: float | None = None
+    exploration_decay: int = 0
 
     algorithm: ClassVar[str] = ""
     centralized_critic: ClassVar[bool] = False
     off_policy: ClassVar[bool] = True
     stochastic_policy: ClassVar[bool] = False
     parameter_sharing: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        from fairbid.core.errors import FairbidError, check_float, check_int
+
+        check_float("gamma", self.gamma, 0.0, 1.0)
+        check_int("batch_size", self.batch_size, minimum=1)
+        check_int("buffer_size", self.buffer_size, minimum=1, maximum=10**8)
+        check_int("update_every", self.update_every, minimum=1)
+        check_int("updates_per_round", self.updates_per_round, minimum=1, maximum=10**4)
+        check_int("exploration_decay", self.exploration_decay, minimum=0)
+        if self.learning_starts is not None:
+            check_int("learning_starts", self.learning_starts, minimum=1)
+        if self.grad_clip is not None:
+            check_float("grad_clip", self.grad_clip, 0.0, low_open=True)
+        check_float("preactivation_penalty", self.preactivation_penalty, 0.0)
+        check_float("exploration_sigma", self.exploration_sigma, 0.0)
+        if self.exploration_sigma_end is not None:
+            check_float("exploration_sigma_end", self.exploration_sigma_end, 0.0)
+        self.hidden = tuple(int(h) for h in self.hidden)
+        if not self.hidden or min(self.hidden) < 1 or max(self.hidden) > 4096:
+            raise FairbidError("hidden", "must be 1 to 4096 units per layer", list(self.hidden))
+
+    @property
+    def start_after(self) -> int:
+        """Transitions the buffer must hold before the first update."""
+        return self.batch_size if self.learning_starts is None else self.learning_starts
+
+    def sigma_at(self, transitions: int) -> float:
+        """Exploration noise after ``transitions`` stored transitions (linear schedule)."""
+        if self.exploration_sigma_end is None or self.exploration_decay <= 0:
+            return self.exploration_sigma
+        frac = min(1.0, transitions / self.exploration_decay)
+        return self.exploration_sigma + frac * (self.exploration_sigma_end - self.exploration_sigma)
+
+
+#: Share of an actor's outputs counted as saturated: beyond 0.99 of the action range from its centre.
+SATURATION = 0.99
+
+
+def saturated_share(actions: Any) -> float:
+    """Share of action coordinates in [0, 1] with |2a - 1| > 0.99 (within 0.5 % of either bound).
+
+    Examples
+    --------
+    >>> saturated_share(np.array([[0.999, 0.5], [0.0, 0.3]]))
+    0.5
+    """
+    a = np.asarray(actions, dtype=float)
+    return float(np.mean(np.abs(2.0 * a - 1.0) > SATURATION)) if a.size else 0.0
 
 
 def mlp(n_in: int, n_out: int, hidden: tuple[int, ...], out_act: type[nn.Module] | None = None) -> nn.Sequential:
@@ -116,6 +194,9 @@ class Learner:
 
     def observe(self, transition: dict[str, np.ndarray]) -> None:
         """Record one round: obs, state, action, reward, next_obs, next_state, terminated."""
+
+    #: Saturated share of the last ``act`` call's policy outputs (before exploration noise).
+    last_saturation: float = 0.0
 
     def update(self) -> dict[str, float]:
         """Train once (per round); return the losses (empty when no update happened)."""

@@ -5,6 +5,10 @@ All four share one replay buffer of *joint* transitions (TorchRL ``ReplayBuffer`
 optimizer and target networks (TorchRL ``DDPGLoss``/``TD3Loss``/``SACLoss`` + ``SoftUpdate``). Independent
 learners read only their own slice (observation, action, reward); MCBIM's critics read the global state and
 every competitor's action, as in MADDPG, with the next joint action from all target actors.
+
+Safeguards (all four, see :class:`~fairbid.cbim.learners.base.LearnerConfig`): no update before the buffer
+holds ``learning_starts`` transitions (a full batch), one update every ``update_every`` transitions,
+gradient-norm clipping of actor and critic, the actor pre-activation penalty, and done masks.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ from torchrl.objectives import DDPGLoss, SACLoss, SoftUpdate, TD3Loss, ValueEsti
 logging.getLogger("torchrl").setLevel(logging.WARNING)
 
 from fairbid.cbim.learners.base import (  # noqa: E402
-    CentralQ, ConcatQ, Learner, LearnerConfig, mlp, others, seeded_torch, torch_seed,
+    CentralQ, ConcatQ, Learner, LearnerConfig, mlp, others, saturated_share, seeded_torch, torch_seed,
 )
 
 
 @dataclass
 class MCBIMConfig(LearnerConfig):
-    """MCBIM (MADDPG with a centralized critic), hyper-parameters of the seed (recovered definitions)."""
+    """MCBIM (MADDPG with a centralized critic): lr 0.01 for actor and critic, tau 0.01, gamma 0.95, batch
+    1024, hidden 64-64 (seed 001's settings as recovered, which are MADDPG's: ``--lr 1e-2``, polyak 1e-2),
+    with MADDPG's safeguards (base class)."""
 
     actor_lr: float = 0.01
     critic_lr: float = 0.01
@@ -84,6 +90,7 @@ class OffPolicyLearner(Learner):
         self.n_agents, self.obs_dim, self.act_dim, self.state_dim = n_agents, obs_dim, act_dim, state_dim
         self.gen = torch.Generator().manual_seed(seed)
         self.updates = 0
+        self.transitions = 0
         self.buffer_gen = torch.Generator().manual_seed(torch_seed(self.gen))
         self.buffer = self._new_buffer()
         with seeded_torch(torch_seed(self.gen)):
@@ -118,8 +125,9 @@ class OffPolicyLearner(Learner):
         x = torch.as_tensor(np.asarray(obs), dtype=torch.float32)
         with torch.no_grad():
             a = torch.stack([self._policy(i, x[i]) for i in range(self.n_agents)])
+            self.last_saturation = saturated_share(a.numpy())
             if explore:
-                a = a + self.config.exploration_sigma * torch.randn(a.shape, generator=self.gen)
+                a = a + self.config.sigma_at(self.transitions) * torch.randn(a.shape, generator=self.gen)
         return a.clamp(0.0, 1.0).numpy().astype(np.float64)
 
     def _policy(self, i: int, obs: torch.Tensor) -> torch.Tensor:
@@ -130,10 +138,12 @@ class OffPolicyLearner(Learner):
         td = TensorDict({k: torch.as_tensor(np.asarray(v), dtype=torch.float32)[None]
                          for k, v in transition.items()}, batch_size=[1])
         self.buffer.extend(td)
+        self.transitions += 1
 
     def update(self) -> dict[str, float]:
         cfg = self.config
-        if len(self.buffer) < max(2, cfg.warmup_rounds):
+        # MADDPG: learning starts once the buffer holds a full batch; then one update every N transitions.
+        if len(self.buffer) < cfg.start_after or self.transitions % cfg.update_every != 0:
             return {}
         out: dict[str, float] = {}
         with seeded_torch(torch_seed(self.gen)):
@@ -150,12 +160,30 @@ class OffPolicyLearner(Learner):
         td = self._agent_batch(i, batch)
         losses = self.losses[i](td)
         names = self._loss_names()
-        total = sum(losses[n] for n in names)
+        total = sum(losses[n] for n in names) + self._penalty(i, td)
+        self._step(i, total)
+        return {n: float(losses[n].detach()) for n in names}
+
+    def _preactivation(self, i: int, obs: torch.Tensor) -> torch.Tensor:
+        """Actor i's outputs before its squashing function (sigmoid here; SAC overrides)."""
+        return self.actors[i].module[:-1](obs)
+
+    def _penalty(self, i: int, td: TensorDict) -> torch.Tensor | float:
+        """MADDPG's actor regulariser: coefficient * mean(z^2) of the pre-activation outputs z."""
+        coef = self.config.preactivation_penalty
+        if coef <= 0:
+            return 0.0
+        return coef * self._preactivation(i, td["observation"]).pow(2).mean()
+
+    def _step(self, i: int, total: torch.Tensor) -> None:
+        """Backward, clip each parameter group's gradient norm (actor and critic apart), step, soft-update."""
         self.optims[i].zero_grad()
         total.backward()
+        if self.config.grad_clip is not None:
+            for group in self.optims[i].param_groups:
+                torch.nn.utils.clip_grad_norm_(group["params"], self.config.grad_clip)
         self.optims[i].step()
         self.targets[i].step()
-        return {n: float(losses[n].detach()) for n in names}
 
     def _loss_names(self) -> list[str]:
         return ["loss_actor", "loss_value"]
@@ -178,6 +206,7 @@ class OffPolicyLearner(Learner):
             "losses": [loss.state_dict() for loss in self.losses],
             "optims": [opt.state_dict() for opt in self.optims],
             "buffer": self._buffer_state(), "gen": self.gen.get_state(), "updates": self.updates,
+            "transitions": self.transitions,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -188,6 +217,7 @@ class OffPolicyLearner(Learner):
         self._load_buffer(state["buffer"])
         self.gen.set_state(state["gen"])
         self.updates = int(state["updates"])
+        self.transitions = int(state.get("transitions", len(self.buffer)))
         self._sync_actors()
 
     def _buffer_state(self) -> dict[str, Any]:
@@ -283,11 +313,8 @@ class TD3Learner(OffPolicyLearner):
         td = self._agent_batch(i, batch)
         losses = self.losses[i](td)
         update_actor = self.updates % self.config.policy_delay == 0
-        total = losses["loss_qvalue"] + (losses["loss_actor"] if update_actor else 0.0)
-        self.optims[i].zero_grad()
-        total.backward()
-        self.optims[i].step()
-        self.targets[i].step()
+        total = losses["loss_qvalue"] + ((losses["loss_actor"] + self._penalty(i, td)) if update_actor else 0.0)
+        self._step(i, total)
         return {n: float(losses[n].detach()) for n in self._loss_names()}
 
 
@@ -319,6 +346,11 @@ class SACLearner(OffPolicyLearner):
     def _loss_names(self) -> list[str]:
         return ["loss_actor", "loss_qvalue", "loss_alpha"]
 
+    def _preactivation(self, i: int, obs: torch.Tensor) -> torch.Tensor:
+        # the raw network outputs before NormalParamExtractor/tanh: loc and pre-softplus scale
+        # (MADDPG penalises its Gaussian's flat parameters, mean and log-std, likewise)
+        return self.actors[i].module[0].module[0](obs)
+
     def act(self, obs: np.ndarray, explore: bool = True) -> np.ndarray:
         from tensordict.nn import InteractionType, set_interaction_type
 
@@ -326,4 +358,5 @@ class SACLearner(OffPolicyLearner):
         mode = InteractionType.RANDOM if explore else InteractionType.DETERMINISTIC
         with torch.no_grad(), set_interaction_type(mode), seeded_torch(torch_seed(self.gen)):
             a = torch.stack([self._policy(i, x[i]) for i in range(self.n_agents)])
+        self.last_saturation = saturated_share(a.numpy())
         return a.clamp(0.0, 1.0).numpy().astype(np.float64)

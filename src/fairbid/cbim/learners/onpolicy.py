@@ -14,12 +14,13 @@ from torchrl.modules import ProbabilisticActor, TanhNormal, ValueOperator
 from torchrl.objectives import ClipPPOLoss
 from torchrl.objectives.value import GAE
 
-from fairbid.cbim.learners.base import Learner, LearnerConfig, mlp, seeded_torch, torch_seed
+from fairbid.cbim.learners.base import Learner, LearnerConfig, mlp, saturated_share, seeded_torch, torch_seed
 
 
 @dataclass
 class PPOConfig(LearnerConfig):
-    """Independent PPO (Schulman et al. 2017 defaults: lr 3e-4, clip 0.2, GAE lambda 0.95)."""
+    """Independent PPO (Schulman et al. 2017 defaults: lr 3e-4, clip 0.2, GAE lambda 0.95; gradient norm
+    clipped at ``grad_clip`` = 0.5). The replay/update-interval/noise fields of the base class are unused."""
 
     lr: float = 3e-4
     clip_epsilon: float = 0.2
@@ -67,7 +68,9 @@ class PPOLearner(Learner):
             for i in range(self.n_agents):
                 outs.append(self.actors[i](TensorDict({"observation": x[i][None]}, batch_size=[1])))
         self._last = outs if explore else None
-        return torch.cat([o["action"] for o in outs]).clamp(0.0, 1.0).numpy().astype(np.float64)
+        acts = torch.cat([o["action"] for o in outs])
+        self.last_saturation = saturated_share(acts.numpy())
+        return acts.clamp(0.0, 1.0).numpy().astype(np.float64)
 
     def observe(self, transition: dict[str, np.ndarray]) -> None:
         if self._last is None:
@@ -109,6 +112,8 @@ class PPOLearner(Learner):
                 total = losses["loss_objective"] + losses["loss_critic"] + losses["loss_entropy"]
                 self.optims[i].zero_grad()
                 total.backward()
+                if cfg.grad_clip is not None:  # PPO's usual max_grad_norm 0.5 (Schulman et al. / baselines)
+                    torch.nn.utils.clip_grad_norm_(self.losses[i].parameters(), cfg.grad_clip)
                 self.optims[i].step()
                 last = {k: float(losses[k].detach()) for k in ("loss_objective", "loss_critic", "loss_entropy")}
         return last

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from fairbid.cbim.learners.base import Learner, LearnerConfig
+from fairbid.cbim.learners.base import Learner, LearnerConfig, saturated_share
 
 
 @dataclass
@@ -29,7 +29,9 @@ class RandomLearner(Learner):
         self.rng = np.random.default_rng(seed)
 
     def act(self, obs: np.ndarray, explore: bool = True) -> np.ndarray:
-        return self.rng.random((self.n_agents, self.act_dim))
+        a = self.rng.random((self.n_agents, self.act_dim))
+        self.last_saturation = saturated_share(a)  # 1 % for uniform bids
+        return a
 
     def state_dict(self) -> dict[str, Any]:
         return {"rng": self.rng.bit_generator.state}
