@@ -30,6 +30,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "datasets": ("fairbid.cli.influence", "datasets_app", "SNAP datasets: list, locate, fetch."),
     "cbim": ("fairbid.cli.cbim", "app", "Competitive bidding influence maximization and MARL (seed 001)."),
     "choice": ("fairbid.cli.choice", "app", "Collective choice: funding public projects, Nash product rule (seed 002)."),
+    "contests": ("fairbid.cli.contests", "app", "All-pay contests and prize design with threshold objectives (seed 002)."),
 }
 
 for _name, (_module, _attr, _help) in GROUPS.items():
