@@ -31,6 +31,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "cbim": ("fairbid.cli.cbim", "app", "Competitive bidding influence maximization and MARL (seed 001)."),
     "choice": ("fairbid.cli.choice", "app", "Collective choice: funding public projects, Nash product rule (seed 002)."),
     "contests": ("fairbid.cli.contests", "app", "All-pay contests and prize design with threshold objectives (seed 002)."),
+    "elicitation": ("fairbid.cli.elicitation", "app", "Peer prediction without ground truth: OA, PTS, DMI (seed 000)."),
 }
 
 for _name, (_module, _attr, _help) in GROUPS.items():
