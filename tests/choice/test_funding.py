@@ -146,5 +146,5 @@ def test_instance_from_dict_and_errors():
         ([1, 2], "JSON object"),
     ]
     for doc, text in bad:
-        with pytest.raises(FairbidError, match=text):
+        with pytest.raises(FairbidError, match=re.escape(text)):
             instance_from_dict(doc)
