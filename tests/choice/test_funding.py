@@ -16,6 +16,7 @@ from fairbid.choice import (
     make_instance,
     nash_product_rule,
     nash_welfare,
+    npr_dynamics,
     npr_optimality_gap,
     pareto_improvement,
     participation_audit,
@@ -148,3 +149,15 @@ def test_instance_from_dict_and_errors():
     for doc, text in bad:
         with pytest.raises(FairbidError, match=re.escape(text)):
             instance_from_dict(doc)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 40), st.integers(2, 12), st.floats(0.05, 0.6))
+def test_npr_matches_dynamics(seed, n, m, approve):
+    # Independent of the convex solver: the paper's dynamic procedure (agents re-spread their money in
+    # proportion to current spending; EM for the same objective) reaches the same utilities.
+    inst = random_instance(n, m, approve=approve, seed=seed)
+    x_dyn = npr_dynamics(inst, tol=1e-10)
+    out = nash_product_rule(inst)
+    assert out.utilities == pytest.approx(inst.utilities(x_dyn), rel=2e-5, abs=2e-5 * inst.total)
+    assert nash_welfare(inst, out.distribution) >= nash_welfare(inst, x_dyn) - 1e-6

@@ -2,7 +2,7 @@
 
 Public API: :class:`FundingInstance`, :func:`make_instance`, :func:`instance_from_dict`,
 :func:`load_instance`, :func:`random_instance`, :func:`nash_product_rule`,
-:func:`conditional_utilitarian`, :func:`fund`, :func:`nash_welfare`, :func:`npr_optimality_gap`,
+:func:`conditional_utilitarian`, :func:`fund`, :func:`npr_dynamics`, :func:`nash_welfare`, :func:`npr_optimality_gap`,
 :func:`pareto_improvement`, :func:`participation_audit`.
 """
 
@@ -15,6 +15,7 @@ from fairbid.choice.funding import (
     nash_contributions,
     nash_product_rule,
     nash_welfare,
+    npr_dynamics,
     npr_optimality_gap,
     pareto_improvement,
     participation_audit,
@@ -24,5 +25,5 @@ from fairbid.choice.instance import FundingInstance, instance_from_dict, load_in
 __all__ = [
     "RULES", "FundingInstance", "FundingOutcome", "ParticipationAudit", "conditional_utilitarian", "fund",
     "instance_from_dict", "load_instance", "make_instance", "nash_contributions", "nash_product_rule",
-    "nash_welfare", "npr_optimality_gap", "pareto_improvement", "participation_audit", "random_instance",
+    "nash_welfare", "npr_dynamics", "npr_optimality_gap", "pareto_improvement", "participation_audit", "random_instance",
 ]

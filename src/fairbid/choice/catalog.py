@@ -16,6 +16,7 @@ for _entry in (
         claims=(
             Claim("hand-computed-example", True, _T + "test_npr_by_hand"),
             Claim("first-order-conditions", True, _T + "test_npr_kkt_on_random_instances"),
+            Claim("matches-dynamic-procedure", True, _T + "test_npr_matches_dynamics"),
             Claim("Pareto-efficient", True, _T + "test_npr_pareto_efficient"),
             Claim("spends-contributions-on-approved-projects", True, _T + "test_npr_decomposition"),
             Claim("participation", True, _T + "test_npr_participation"),
