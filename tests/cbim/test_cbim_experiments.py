@@ -15,8 +15,8 @@ def test_quick_profile_has_three_seeds_of_every_algorithm_and_equal_budgets():
     tasks = ex.grid("quick", "/nowhere")
     assert {t.algorithm for t in tasks} == set(ex.ALGOS)
     assert all(t.competitors == 2 and t.budget == np.ceil(t.seeds / 2) for t in tasks)
-    # one cell x 3 replicates x 6 algorithms, 1500 rounds each
-    assert len(tasks) == 18 and {t.replicate for t in tasks} == {0, 1, 2} and {t.rounds for t in tasks} == {1500}
+    # one cell x 3 replicates x 6 algorithms, 1000 rounds each
+    assert len(tasks) == 18 and {t.replicate for t in tasks} == {0, 1, 2} and {t.rounds for t in tasks} == {1000}
 
 
 def test_paper_grid_size_and_slices():

@@ -12,9 +12,9 @@ Profiles (``ctx.scale``):
 
 quick
     gnutella09 when the dataset is found (else the synthetic 1000-node graph), K = 2, M = 5, budget
-    ceil(M / 2) = 3 each, 3 seeds x 6 algorithms x 1500 rounds, 20 CLT simulations per round. Learners use
+    ceil(M / 2) = 3 each, 3 seeds x 6 algorithms x 1000 rounds, 20 CLT simulations per round. Learners use
     ``QUICK_LEARNER`` (batch 64, learning starts at 64 transitions, one update per round) instead of
-    MADDPG's batch 1024 / one update per 100 transitions, which would not update at all in 1500 rounds.
+    MADDPG's batch 1024 / one update per 100 transitions, which would barely update in 1000 rounds.
     About 3 minutes on one core.
 paper
     The seed's grid: every dataset found among facebook, gnutella09, cit-hepph, dblp, youtube x (K, M) in
@@ -50,7 +50,7 @@ PAPER_BUDGET_MULTIPLIERS = (1, 2, 3)
 QUICK_LEARNER = {"batch_size": 64, "learning_starts": 64, "update_every": 1}
 PAPER_LEARNER = {"batch_size": 1024, "learning_starts": 1024, "update_every": 1}
 PROFILES = {
-    "quick": {"rounds": 1500, "replicates": 3, "sims": 20, "learner": QUICK_LEARNER},
+    "quick": {"rounds": 1000, "replicates": 3, "sims": 20, "learner": QUICK_LEARNER},
     "paper": {"rounds": 5000, "replicates": 3, "sims": 100, "learner": PAPER_LEARNER},
 }
 
@@ -136,7 +136,8 @@ def run_task(task: Task, ss: np.random.SeedSequence) -> dict[str, Any]:
     q = max(1, len(rows["all_sold"]) // 4)
     late = summarize({key: v[-q:] for key, v in rows.items()})
     return {"summary": summary, "late": late, "all_sold": rows["all_sold"], "fair": rows["fair"],
-            "reward": mean_reward.tolist()}
+            "reward": mean_reward.tolist(), "action_shift": rows.get("action_shift", [float("nan")] * len(mean_reward)),
+            "mean_action": rows.get("mean_action", [float("nan")] * len(mean_reward))}
 
 
 def run_grid(tasks: list[Task], executor: Any, seed: int, out: Any, progress: str | None = "cbim runs") -> dict:
@@ -166,8 +167,13 @@ def learning(ctx: ExperimentContext) -> dict[str, Any]:
 
 
 _COLS = ("success_ratio", "fair_ratio", "max_revenue", "mean_revenue", "mean_reward", "spend_ratio",
-         "saturated_share", "sr_last_quarter", "fair_last_quarter", "reward_last_quarter", "left_initial_at",
-         "seconds")
+         "saturated_share", "sr_last_quarter", "fair_last_quarter", "reward_last_quarter", "policy_left_at",
+         "reward_left_at", "final_action_shift", "seconds")
+#: A policy has *left its initial policy* once its output (before noise) differs from round 0's by more than
+#: this on average over the action coordinates, for good (5 % of the action range).
+POLICY_SHIFT = 0.05
+#: A reward curve has left its initial level once its moving mean differs from it by more than 5 %, for good.
+REWARD_SHIFT = 0.05
 
 
 def _summary_table(tasks: list[Task], results: list[dict[str, Any]]) -> dict[str, list]:
@@ -177,7 +183,10 @@ def _summary_table(tasks: list[Task], results: list[dict[str, Any]]) -> dict[str
                                              "rounds", *_COLS)}
     for t, r in zip(tasks, results):
         s, late = r["summary"], r["late"]
-        left = rounds_to_leave(r["reward"], start_window=max(20, t.rounds // 50))
+        w = max(20, t.rounds // 50)
+        shift = np.asarray(r["action_shift"], dtype=float)
+        pol = None if t.algorithm == "random" else rounds_to_leave(shift, start_window=w, threshold=POLICY_SHIFT)
+        rew = rounds_to_leave(r["reward"], start_window=w, tolerance=REWARD_SHIFT)
         vals = {
             "graph": t.graph, "competitors": t.competitors, "seeds": t.seeds, "budget": t.budget,
             "algorithm": t.algorithm, "replicate": t.replicate, "rounds": t.rounds,
@@ -186,7 +195,10 @@ def _summary_table(tasks: list[Task], results: list[dict[str, Any]]) -> dict[str
             "mean_reward": float(np.mean(s["mean_rewards"])), "spend_ratio": float(np.mean(s["spend_ratios"])),
             "saturated_share": s["saturated_share"], "sr_last_quarter": late["success_ratio"],
             "fair_last_quarter": late["fair_ratio"], "reward_last_quarter": float(np.mean(late["mean_rewards"])),
-            "left_initial_at": float("nan") if left is None else float(left), "seconds": s["seconds"],
+            "policy_left_at": float("nan") if pol is None else float(pol),
+            "reward_left_at": float("nan") if rew is None else float(rew),
+            "final_action_shift": float(np.mean(shift[-w:])) if t.algorithm != "random" else float("nan"),
+            "seconds": s["seconds"],
         }
         for k, v in vals.items():
             cols[k].append(v)
@@ -291,19 +303,20 @@ def _notes(scale: str, tasks: list[Task], agg: dict[str, list]) -> str:
     graphs = sorted({t.graph for t in tasks})
     rows = "".join(
         f"<tr><td>{c}</td><td>{a}</td><td>{sr:.3f} &plusmn; {src:.3f}</td><td>{fr:.3f} &plusmn; {frc:.3f}</td>"
-        f"<td>{rev:.1f} &plusmn; {revc:.1f}</td><td>{sat:.3f}</td><td>{left:.0f}</td></tr>"
-        for c, a, sr, src, fr, frc, rev, revc, sat, left in zip(
+        f"<td>{rev:.1f} &plusmn; {revc:.1f}</td><td>{sat:.3f}</td><td>{left:.0f}</td><td>{rl:.0f}</td></tr>"
+        for c, a, sr, src, fr, frc, rev, revc, sat, left, rl in zip(
             agg["cell"], agg["algorithm"], agg["success_ratio"], agg["success_ratio_ci"], agg["fair_ratio"],
             agg["fair_ratio_ci"], agg["mean_revenue"], agg["mean_revenue_ci"], agg["saturated_share"],
-            agg["left_initial_at"]))
+            agg["policy_left_at"], agg["reward_left_at"]))
     return f"""<h3>Competitive bidding influence maximization (seed 001, §III-IV, Tables III-VIII)</h3>
 <p>{len(tasks)} training runs, profile <b>{scale}</b>, {tasks[0].rounds} rounds each, on {', '.join(graphs)}.
 <b>SR</b> is the paper's success ratio: the share of rounds in which every seed sold (Table III);
 <b>fair ratio</b> the share of rounds with GE(2) &le; 0.3. Revenue = total CLT spread, mean over successful rounds.
-&plusmn; = 95 % t-interval over seeds. "left initial at" = mean round after which the reward curve left its
-initial level for good (NaN: never, e.g. the random bidder).</p>
+&plusmn; = 95 % t-interval over seeds. "policy left at" = mean round after which the policy's output (before
+noise) differs from its round-0 output by more than 0.05 on average, for good (NaN: never, or the random
+bidder); "reward left at" = the same for the mean reward per competitor, 5 % of its initial level.</p>
 <table><tr><th>cell</th><th>algorithm</th><th>SR</th><th>fair ratio</th><th>mean revenue</th>
-<th>saturated share</th><th>left initial at</th></tr>{rows}</table>
+<th>saturated share</th><th>policy left at</th><th>reward left at</th></tr>{rows}</table>
 <p>Readings of the open points: bids from the seed's normal-distribution mapping (quantile a of
 N(B/M, (B/M)^2), clipped to [0, B]); unsold seeds' prices decay by (1 - beta) down to the floor mean budget / M;
 fairness over cost-effectiveness (spread per unit paid; the authors' code); CLT thresholds per simulation;

@@ -93,12 +93,14 @@ def running_success(table: dict[str, list], window: int = 50) -> tuple[np.ndarra
     return moving_mean(table["all_sold"], window), moving_mean(table["revenue"], window)
 
 
-def rounds_to_leave(curve: Any, start_window: int = 20, tolerance: float = 0.1) -> int | None:
+def rounds_to_leave(curve: Any, start_window: int = 20, tolerance: float = 0.1,
+                    threshold: float | None = None) -> int | None:
     """First round after which a learning curve has left its initial level for good.
 
     The initial level is the mean of the first ``start_window`` values; the curve (a per-round series, e.g.
     total reward) has *left* it at the first round r from which the moving mean over ``start_window`` rounds
-    stays more than ``tolerance`` * max(|initial level|, spread of the curve) away from it until the end;
+    stays more than ``tolerance`` * |initial level| (the curve's range if that is 0) away from it (or more than the
+    absolute ``threshold``, when given) until the end;
     the round returned is the last round of the first such window (0-based). None when it never leaves.
 
     Examples
@@ -113,9 +115,9 @@ def rounds_to_leave(curve: Any, start_window: int = 20, tolerance: float = 0.1) 
     if x.size < 2 * w:
         return None
     init = x[:w].mean()
-    scale = max(abs(init), float(np.ptp(x)), 1e-12)
+    scale = abs(init) if init != 0 else max(float(np.ptp(x)), 1e-12)
     mm = moving_mean(x, w)  # mm[t] = mean of x[t : t + w]
-    away = np.abs(mm - init) > tolerance * scale
+    away = np.abs(mm - init) > (tolerance * scale if threshold is None else threshold)
     if not away[-1]:
         return None
     bad = np.flatnonzero(~away)

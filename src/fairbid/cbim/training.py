@@ -143,14 +143,22 @@ def reward_scale(env: BiddingEnv, seed: int) -> float:
     return max(float(np.sum(res.spreads)) / env.n_competitors, 1e-9)
 
 
-def _row(record: dict[str, Any], r: int, wall: float) -> dict[str, Any]:
+def _row(record: dict[str, Any], r: int, wall: float, first_action: Any = None) -> dict[str, Any]:
+    """One round's row. ``mean_action`` is the mean policy output (before exploration noise) and
+    ``action_shift`` the mean absolute change of the policy output since round 0 (how far the learner has
+    left its initial policy)."""
     row: dict[str, Any] = {"round": r}
     for i, (rew, cost, ratio) in enumerate(zip(record["spreads"], record["costs"], record["spend_ratios"])):
         row[f"reward_{i}"] = float(rew)
         row[f"cost_{i}"] = float(cost)
         row[f"spend_ratio_{i}"] = float(ratio)
     row.update(ge=float(record["ge"]), fair=bool(record["fair"]), all_sold=bool(record["all_sold"]),
-               revenue=float(record["revenue"]), saturated=float(record.get("saturated", 0.0)), wall_time=wall)
+               revenue=float(record["revenue"]), saturated=float(record.get("saturated", 0.0)))
+    pa = record.get("policy_action")
+    row["mean_action"] = float(np.mean(pa)) if pa is not None else float("nan")
+    row["action_shift"] = (float(np.mean(np.abs(np.asarray(pa) - np.asarray(first_action))))
+                           if pa is not None and first_action is not None else float("nan"))
+    row["wall_time"] = wall
     return row
 
 
@@ -270,6 +278,7 @@ def play(env: BiddingEnv, learner: Any, obs: np.ndarray, *, explore: bool, learn
     env.step({a: actions[i].astype(np.float32) for i, a in enumerate(env.possible_agents)})
     record = env.last_round
     record["saturated"] = float(getattr(learner, "last_saturation", 0.0))
+    record["policy_action"] = getattr(learner, "last_policy_action", None)
     next_obs = env._obs_matrix()
     ended = not env.agents  # the episode's last round: stored as terminal, so the critic does not bootstrap
     losses: dict[str, float] = {}
@@ -334,11 +343,12 @@ def train(
     if ck is not None:
         _restore(env, learner, ck)
         start, obs, elapsed = int(ck["round"]), ck["obs"], float(ck["seconds"])
+        first_action = ck.get("first_action")
     else:
         learner.reward_scale = reward_scale(env, seed_int(spawn(config.seed, 3)[2]))
         obs, _ = env.reset(seed=seed_int(spawn(config.seed, 3)[0]))
         obs = env._obs_matrix()
-        start, elapsed = 0, 0.0
+        start, elapsed, first_action = 0, 0.0, None
     for f in seg_dir.glob("seg-*.parquet"):
         if int(f.name.split("-")[1]) >= start:
             f.unlink()
@@ -348,13 +358,15 @@ def train(
         for r in range(start, config.rounds):
             tr = time.perf_counter()
             record, obs, _ = play(env, learner, obs, explore=True, learn=True)
-            rows.append(_row(record, r, time.perf_counter() - tr))
+            if first_action is None and record.get("policy_action") is not None:
+                first_action = np.array(record["policy_action"], dtype=float)
+            rows.append(_row(record, r, time.perf_counter() - tr, first_action))
             done = r + 1
             if done % config.checkpoint_every == 0 or done == config.rounds:
                 _write_segment(seg_dir, seg_start, rows)
                 _save_checkpoint(ckpt_path, {
                     "round": done, "env": env.get_platform_state(), "learner": learner.state_dict(),
-                    "reward_scale": learner.reward_scale, "obs": obs,
+                    "reward_scale": learner.reward_scale, "obs": obs, "first_action": first_action,
                     "seconds": elapsed + time.perf_counter() - t0,
                 })
                 seg_start, rows = done, []
@@ -393,7 +405,7 @@ def evaluate(run_dir: str | Path, rounds: int = 100, *, env_factory: Callable[..
     for r in range(rounds):
         tr = time.perf_counter()
         record, obs, _ = play(env, learner, obs, explore=False, learn=False)
-        rows.append(_row(record, r, time.perf_counter() - tr))
+        rows.append(_row(record, r, time.perf_counter() - tr, ck.get("first_action")))
     out = rd.sub("evaluate")
     for f in (out.path / "rounds").glob("seg-*.parquet"):
         f.unlink()

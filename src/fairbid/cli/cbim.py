@@ -180,13 +180,14 @@ def grid_cmd(
     names = [g.strip() for g in graphs.split(",")] if graphs else None
     cfg = {"scale": scale, "graphs": names, "km": km, "budget_multipliers": mults, "algorithms": algs,
            "replicates": replicates, "rounds": rounds, "seed": seed}
+    cells = _km(km)  # checked before anything is written
     rd = RunDir.create(out, "cbim-grid", seed=seed, config=cfg, exact=True)
-    tasks = grid(scale, str(rd.path / "runs"), graphs=names, km=_km(km), multipliers=mults, algorithms=algs,
+    tasks = grid(scale, str(rd.path / "runs"), graphs=names, km=cells, multipliers=mults, algorithms=algs,
                  replicates=replicates, rounds=rounds)
     res = run_grid(tasks, get_executor(backend, workers), seed, rd)
     agg = res["by_algorithm"]
     emit({"run_dir": str(rd.path), "tasks": res["tasks"],
           "by_algorithm": [{k: agg[k][i] for k in ("cell", "algorithm", "success_ratio", "success_ratio_ci",
                                                    "fair_ratio", "fair_ratio_ci", "mean_revenue", "mean_revenue_ci",
-                                                   "saturated_share", "left_initial_at")}
+                                                   "saturated_share", "policy_left_at", "reward_left_at")}
                            for i in range(len(agg["algorithm"]))]}, json_mode, title="cbim grid")

@@ -195,8 +195,15 @@ class Learner:
     def observe(self, transition: dict[str, np.ndarray]) -> None:
         """Record one round: obs, state, action, reward, next_obs, next_state, terminated."""
 
-    #: Saturated share of the last ``act`` call's policy outputs (before exploration noise).
+    #: Saturated share of the last ``act`` call's policy outputs (before exploration noise; for stochastic
+    #: policies, of the deterministic action, the distribution's mode).
     last_saturation: float = 0.0
+    #: The last ``act`` call's policy output (K, M) before exploration noise (deterministic action).
+    last_policy_action: Any = None
+
+    def _record_policy(self, a: np.ndarray) -> None:
+        self.last_policy_action = np.clip(np.asarray(a, dtype=float), 0.0, 1.0)
+        self.last_saturation = saturated_share(a)
 
     def update(self) -> dict[str, float]:
         """Train once (per round); return the losses (empty when no update happened)."""

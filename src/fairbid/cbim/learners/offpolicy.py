@@ -125,7 +125,7 @@ class OffPolicyLearner(Learner):
         x = torch.as_tensor(np.asarray(obs), dtype=torch.float32)
         with torch.no_grad():
             a = torch.stack([self._policy(i, x[i]) for i in range(self.n_agents)])
-            self.last_saturation = saturated_share(a.numpy())
+            self._record_policy(a.numpy())
             if explore:
                 a = a + self.config.sigma_at(self.transitions) * torch.randn(a.shape, generator=self.gen)
         return a.clamp(0.0, 1.0).numpy().astype(np.float64)
@@ -358,5 +358,10 @@ class SACLearner(OffPolicyLearner):
         mode = InteractionType.RANDOM if explore else InteractionType.DETERMINISTIC
         with torch.no_grad(), set_interaction_type(mode), seeded_torch(torch_seed(self.gen)):
             a = torch.stack([self._policy(i, x[i]) for i in range(self.n_agents)])
-        self.last_saturation = saturated_share(a.numpy())
+        if explore:  # the policy's own (deterministic) action, for the saturation and policy-shift records
+            with torch.no_grad(), set_interaction_type(InteractionType.DETERMINISTIC), seeded_torch(0):
+                det = torch.stack([self._policy(i, x[i]) for i in range(self.n_agents)])
+        else:
+            det = a
+        self._record_policy(det.numpy())
         return a.clamp(0.0, 1.0).numpy().astype(np.float64)

@@ -14,7 +14,7 @@ from torchrl.modules import ProbabilisticActor, TanhNormal, ValueOperator
 from torchrl.objectives import ClipPPOLoss
 from torchrl.objectives.value import GAE
 
-from fairbid.cbim.learners.base import Learner, LearnerConfig, mlp, saturated_share, seeded_torch, torch_seed
+from fairbid.cbim.learners.base import Learner, LearnerConfig, mlp, seeded_torch, torch_seed
 
 
 @dataclass
@@ -69,7 +69,13 @@ class PPOLearner(Learner):
                 outs.append(self.actors[i](TensorDict({"observation": x[i][None]}, batch_size=[1])))
         self._last = outs if explore else None
         acts = torch.cat([o["action"] for o in outs])
-        self.last_saturation = saturated_share(acts.numpy())
+        if explore:  # the policy's own (deterministic) action, for the saturation and policy-shift records
+            with torch.no_grad(), set_interaction_type(InteractionType.DETERMINISTIC), seeded_torch(0):
+                det = torch.cat([self.actors[i](TensorDict({"observation": x[i][None]}, batch_size=[1]))["action"]
+                                 for i in range(self.n_agents)])
+        else:
+            det = acts
+        self._record_policy(det.numpy())
         return acts.clamp(0.0, 1.0).numpy().astype(np.float64)
 
     def observe(self, transition: dict[str, np.ndarray]) -> None:

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from fairbid.cbim.learners.base import Learner, LearnerConfig, saturated_share
+from fairbid.cbim.learners.base import Learner, LearnerConfig
 
 
 @dataclass
@@ -30,7 +30,7 @@ class RandomLearner(Learner):
 
     def act(self, obs: np.ndarray, explore: bool = True) -> np.ndarray:
         a = self.rng.random((self.n_agents, self.act_dim))
-        self.last_saturation = saturated_share(a)  # 1 % for uniform bids
+        self._record_policy(a)  # saturated share 1 % for uniform bids
         return a
 
     def state_dict(self) -> dict[str, Any]:
