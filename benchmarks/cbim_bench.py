@@ -7,8 +7,11 @@ on the same input:
 - env rounds/s, reward computation (CLT spread, 50 simulations) included, against bare
   ``fairbid.influence.spread`` calls/s on the same won sets (the environment's overhead);
 - the numba auction kernel against a plain-Python transcription of the same rules (auctions/s);
-- MCBIM training rounds/s (act + step + replay + one centralized-critic update per round, batch 1024 once the
-  buffer holds it) against the random bidder's rounds/s (the cost of learning).
+- MCBIM training rounds/s (act + step + replay + one centralized-critic update per round with the paper
+  profile's batch 1024, learning from the 1024th transition on) against the random bidder's rounds/s (the
+  cost of learning); only the rounds after the learning start are timed for MCBIM;
+- the paper grid's projected one-core time (``fairbid.cbim.experiments.project_grid``) against the
+  session budget of 40 minutes (``--project`` of ``fairbid cbim grid`` prints the same).
 
 The seed's Table IV reports 28-466 s per training run on a GPU machine; compare per-round times printed here
 (multiply by the number of rounds) with care: its reward was a degree proxy, ours a Monte Carlo CLT spread.
@@ -76,16 +79,19 @@ def env_case(graph: str, k: int, m: int, sims: int = 50) -> None:
     print(f"  auction/s numba kernel: {kern:9.0f}  vs plain Python: {py:9.0f}  speed-up {kern / py:.1f}x")
 
 
-def train_case(graph: str, k: int, m: int, rounds: int, sims: int = 50) -> None:
+def train_case(graph: str, k: int, m: int, rounds: int, sims: int = 50, batch: int = 1024) -> None:
     from fairbid.cbim.training import TrainConfig, read_rounds, train
 
     rates, totals = {}, {}
     for alg in ("mcbim", "random"):
-        cfg = TrainConfig(graph=graph, competitors=k, seeds=m, algorithm=alg, rounds=rounds, seed=0,
-                          checkpoint_every=rounds, env_options={"sims": sims})
+        lo = {"batch_size": batch, "learning_starts": batch, "update_every": 1} if alg == "mcbim" else {}
+        n = rounds + (batch if alg == "mcbim" else 0)
+        cfg = TrainConfig(graph=graph, competitors=k, seeds=m, algorithm=alg, rounds=n, seed=0,
+                          checkpoint_every=n, env_options={"sims": sims}, learner_options=lo)
         run = tempfile.mkdtemp(prefix="cbim-bench-")
         s = train(cfg, run)
-        rates[alg] = rounds / float(np.sum(read_rounds(os.path.join(run, "rounds"))["wall_time"]))
+        wall = np.asarray(read_rounds(os.path.join(run, "rounds"))["wall_time"])[-rounds:]
+        rates[alg] = rounds / float(np.sum(wall))
         totals[alg] = s["seconds"]
         shutil.rmtree(run, ignore_errors=True)
     print(f"  training rounds/s over {rounds} rounds (act + step + store + update): mcbim {rates['mcbim']:.2f} "
@@ -103,7 +109,20 @@ def main() -> None:
     else:
         print("gnutella09 not found; skipping the K=2, M=10 case")
     env_case(DEFAULT_SPEC, 10, 100)
-    train_case(DEFAULT_SPEC, 10, 100, rounds=15)
+    train_case(DEFAULT_SPEC, 10, 100, rounds=15, batch=64)
+    project_case()
+
+
+def project_case() -> None:
+    from fairbid.cbim.experiments import grid, project_grid
+
+    tasks = grid("paper", tempfile.gettempdir())
+    t0 = time.perf_counter()
+    p = project_grid(tasks)
+    print(f"[paper grid] {p['runs']} runs on the datasets found: projected {p['hours']:.1f} h on one core "
+          f"({p['seconds'] / 2400:.0f}x a 40-minute session budget; probes took {time.perf_counter() - t0:.0f} s)")
+    for cell, secs in sorted(p["per_cell_seconds"].items(), key=lambda kv: -kv[1])[:6]:
+        print(f"  {cell}: {secs / 3600:.2f} h")
 
 
 if __name__ == "__main__":

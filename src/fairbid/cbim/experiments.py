@@ -325,3 +325,81 @@ contribution degree against the seed's own past mean spread; beta = 0.3; startin
 learners divided by (spread of all M seeds) / K. Learners: MADDPG safeguards (learning starts with a full
 batch, gradient-norm clipping 0.5, actor pre-activation penalty 1e-3, Gaussian exploration 0.1), with the
 profile's batch and update interval (module docstring of <code>fairbid.cbim.experiments</code>).</p>"""
+
+
+def _probe_env(graph: str, k: int, m: int, sims: int, rounds: int = 5) -> float:
+    """Seconds per environment round (random actions, CLT rewards) on this cell."""
+    import time
+
+    from fairbid.cbim.env import make_env
+
+    env = make_env(graph, competitors=k, seeds=m, seed=0, sims=sims)
+    env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    env.play_round(rng.random((k, m)))  # warm-up: numba compilation, caches
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        env.play_round(rng.random((k, m)))
+    return (time.perf_counter() - t0) / rounds
+
+
+def _probe_learner(alg: str, k: int, m: int, options: dict[str, Any], updates: int = 3) -> tuple[float, float]:
+    """Seconds per ``act`` and per update of ``alg`` for K competitors and M seeds (buffer pre-filled)."""
+    import time
+
+    from fairbid.cbim.learners import make_config, make_learner
+
+    cfg = make_config(alg, **{**options, "update_every": 1} if options else {})
+    lr = make_learner(cfg, n_agents=k, obs_dim=m + 1, act_dim=m, state_dim=k * (m + 1), seed=0)
+    rng = np.random.default_rng(0)
+    obs = rng.random((k, m + 1))
+    t0 = time.perf_counter()
+    for _ in range(5):
+        lr.act(obs)
+    act = (time.perf_counter() - t0) / 5
+    need = getattr(cfg, "start_after", 0) if alg != "ppo" else getattr(cfg, "rollout_rounds", 1)
+    if alg == "random":
+        return act, 0.0
+    tr = lambda: {"obs": obs, "state": obs.reshape(-1), "action": rng.random((k, m)), "reward": rng.random(k),
+                  "next_obs": obs, "next_state": obs.reshape(-1), "terminated": np.array(1.0)}
+    if alg == "ppo":  # one update every rollout: time a whole rollout's update, spread over its rounds
+        for _ in range(need):
+            lr.act(obs)
+            lr.observe(tr())
+        t0 = time.perf_counter()
+        lr.update()
+        return act, (time.perf_counter() - t0) / need
+    for _ in range(need):
+        lr.observe(tr())
+    lr.update()  # warm-up
+    t0 = time.perf_counter()
+    for _ in range(updates):
+        lr.observe(tr())
+        lr.update()
+    return act, (time.perf_counter() - t0) / updates
+
+
+def project_grid(tasks: list[Task], env_rounds: int = 5) -> dict[str, Any]:
+    """Projected one-core seconds of ``tasks`` from short probes of every cell's environment and learner.
+
+    Per run: rounds x (environment round + act) + (rounds - learning start) x update. Probes are cached per
+    (graph, K, M) and per (algorithm, K, M). Returns the total and a per-(graph, K, M) breakdown.
+    """
+    env_cost: dict[tuple, float] = {}
+    lr_cost: dict[tuple, tuple[float, float]] = {}
+    per_cell: dict[str, float] = {}
+    total = 0.0
+    for t in tasks:
+        ekey = (t.graph, t.competitors, t.seeds)
+        if ekey not in env_cost:
+            env_cost[ekey] = _probe_env(t.graph, t.competitors, t.seeds, t.sims, env_rounds)
+        lkey = (t.algorithm, t.competitors, t.seeds)
+        if lkey not in lr_cost:
+            lr_cost[lkey] = _probe_learner(t.algorithm, t.competitors, t.seeds, dict(t.learner))
+        act, upd = lr_cost[lkey]
+        start = int(t.learner.get("learning_starts", t.learner.get("batch_size", 0))) if t.learner else 0
+        secs = t.rounds * (env_cost[ekey] + act) + max(0, t.rounds - start) * upd
+        name = f"{t.graph} K={t.competitors} M={t.seeds}"
+        per_cell[name] = per_cell.get(name, 0.0) + secs
+        total += secs
+    return {"seconds": total, "hours": total / 3600, "runs": len(tasks), "per_cell_seconds": per_cell}

@@ -158,11 +158,13 @@ def grid_cmd(
     seed: SeedOpt = 0,
     backend: BackendOpt = "serial",
     workers: WorkersOpt = None,
+    project: Annotated[bool, typer.Option("--project", help="Only project the one-core time of the selected "
+                                                            "runs from short probes; train nothing.")] = False,
     json_mode: JsonOpt = False,
 ) -> None:
     """Run (a slice of) the paper's grid of Tables III-VIII; tables and curves go to --out."""
     start(json_mode)
-    from fairbid.cbim.experiments import ALGOS, PROFILES, grid, run_grid
+    from fairbid.cbim.experiments import ALGOS, PROFILES, grid, project_grid, run_grid
     from fairbid.core.errors import check_choice
     from fairbid.core.executor import get_executor
     from fairbid.core.rundir import RunDir
@@ -181,6 +183,11 @@ def grid_cmd(
     cfg = {"scale": scale, "graphs": names, "km": km, "budget_multipliers": mults, "algorithms": algs,
            "replicates": replicates, "rounds": rounds, "seed": seed}
     cells = _km(km)  # checked before anything is written
+    if project:
+        tasks = grid(scale, str(out / "runs"), graphs=names, km=cells, multipliers=mults, algorithms=algs,
+                     replicates=replicates, rounds=rounds)
+        emit(project_grid(tasks), json_mode, title="cbim grid: projected one-core time")
+        return
     rd = RunDir.create(out, "cbim-grid", seed=seed, config=cfg, exact=True)
     tasks = grid(scale, str(rd.path / "runs"), graphs=names, km=cells, multipliers=mults, algorithms=algs,
                  replicates=replicates, rounds=rounds)
