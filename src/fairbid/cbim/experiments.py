@@ -279,7 +279,7 @@ def _curves(key: tuple, tasks: list[Task], results: list[dict[str, Any]]):
 
     from fairbid.cbim.metrics import moving_mean
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+    fig, axes = plt.subplots(1, 4, figsize=(20, 3.8))
     for alg in ALGOS:
         runs = [r for t, r in zip(tasks, results) if t.cell == key and t.algorithm == alg]
         if not runs:
@@ -288,9 +288,13 @@ def _curves(key: tuple, tasks: list[Task], results: list[dict[str, Any]]):
         _band(axes[0], [moving_mean(r["reward"], window) for r in runs], window, alg)
         _band(axes[1], [moving_mean(r["all_sold"], window) for r in runs], window, alg)
         _band(axes[2], [moving_mean(r["fair"], window) for r in runs], window, alg)
+        if alg != "random":
+            _band(axes[3], [moving_mean(r["action_shift"], window) for r in runs], window, alg)
     axes[0].set(xlabel="bidding round", ylabel="mean reward per competitor (spread)")
     axes[1].set(xlabel="bidding round", ylabel="SR (moving share of rounds, all seeds sold)", ylim=(-0.02, 1.02))
     axes[2].set(xlabel="bidding round", ylabel="fair ratio (moving share, GE(2) <= 0.3)", ylim=(-0.02, 1.02))
+    axes[3].axhline(POLICY_SHIFT, color="grey", lw=0.8, ls="--")
+    axes[3].set(xlabel="bidding round", ylabel="policy shift: mean |a_t - a_0| (before noise)")
     axes[0].legend(fontsize=8)
     graph, k, m, b = key
     n = len({t.replicate for t in tasks if t.cell == key})
