@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 import typer
 
-from fairbid.auctions.plots import plot_curves, plot_platform
-from fairbid.core.report import write_run_report
 from fairbid.cli.common import JsonOpt, OutOpt, SeedOpt, emit, run_dir, start
 from fairbid.core.errors import check_choice, check_int
 
@@ -41,6 +38,8 @@ def design_cmd(
 ) -> None:
     """Design pSP(r1, r2, lambda) by Algorithm 1 or 2 of the seed (§V-A) and compare with SP(r)."""
     from fairbid.auctions import design, parse_distribution
+    from fairbid.auctions.plots import plot_curves
+    from fairbid.core.report import write_run_report
 
     start(json_mode)
     check_choice("--algorithm", str(algorithm), ("1", "2"))
@@ -79,6 +78,10 @@ def analyze_cmd(
     json_mode: JsonOpt = False,
 ) -> None:
     """Closed forms of one mechanism: xi1, xi2, revenue, optimal reserve, Lemma 3 class, p(x), u(x)."""
+    import numpy as np
+
+    from fairbid.auctions.plots import plot_curves
+    from fairbid.core.report import write_run_report
     from fairbid.auctions import (
         MechanismSpec, classify, expected_payoff, expected_revenue, optimal_reserve, parse_distribution,
         winning_rate, xi1, xi2,
@@ -115,7 +118,9 @@ def analyze_cmd(
     emit(result, json_mode, title=str(spec))
 
 
-def _value_grid(dist, points: int) -> np.ndarray:
+def _value_grid(dist, points: int) -> "np.ndarray":
+    import numpy as np
+
     """Values from the lower end of F to its upper end (its 99.9% quantile when unbounded)."""
     top = dist.upper if dist.bounded else float(dist.ppf(0.999))
     return np.linspace(dist.lower, top, points)
@@ -173,6 +178,8 @@ def simulate_cmd(
     """Long-run platform simulation (seed §V-B, Figs. 9-10): remaining advertisers and profit per mechanism."""
     from fairbid.auctions.distributions import parse_distribution
     from fairbid.auctions.platform import PlatformConfig, resolve_mechanisms, simulate_platform
+    from fairbid.auctions.plots import plot_platform
+    from fairbid.core.report import write_run_report
 
     start(json_mode)
     cfg = PlatformConfig(
@@ -212,6 +219,8 @@ def _cli_settings(cfg) -> dict:
 
 
 def _write_simulation(rd, results) -> None:
+    import numpy as np
+
     """Per-click series and per-advertiser outcomes of every mechanism, one Parquet table each."""
     series: dict[str, list] = {}
     adv: dict[str, list] = {}

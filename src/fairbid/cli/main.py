@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup, TyperOption
 
-import importlib
 from fairbid.cli.common import BackendOpt, SeedOpt, WorkersOpt
-from fairbid.core.progress import log_line
 from fairbid.core.errors import FairbidError
 
+_display_type_rich = TyperOption.display_type_rich
+
+
+def _no_flag_metavar(self: TyperOption, ctx: Any) -> str | None:
+    # typer 0.29 labels on/off flags "<bool>" in help although they take no value; show nothing instead.
+    return None if self.is_flag else _display_type_rich(self, ctx)
+
+
+TyperOption.display_type_rich = _no_flag_metavar  # type: ignore[method-assign]
+
+
+class LazyGroups(TyperGroup):
+    """The top-level group: subcommand groups are imported only when one is actually run.
+
+    ``fairbid --help`` lists the groups from :data:`GROUPS` without importing them, so start-up does not
+    pay for numba, scipy or torch; ``fairbid <group> ...`` imports just that group's CLI module.
+    """
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *GROUPS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in GROUPS:
+            return super().get_command(ctx, cmd_name)
+        module, attr, help_text = GROUPS[cmd_name]
+        if self._listing:  # help only needs the one-line description
+            return TyperGroup(name=cmd_name, help=help_text)
+        group = typer.main.get_group(getattr(importlib.import_module(module), attr))
+        group.name, group.help = cmd_name, help_text
+        return group
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
+    cls=LazyGroups,
     name="fairbid",
     help="Design, simulate and audit auction mechanisms on online platforms and social networks.",
     no_args_is_help=True,
@@ -34,9 +76,6 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "elicitation": ("fairbid.cli.elicitation", "app", "Peer prediction without ground truth: OA, PTS, DMI (seed 000)."),
 }
 
-for _name, (_module, _attr, _help) in GROUPS.items():
-    app.add_typer(getattr(importlib.import_module(_module), _attr), name=_name, help=_help)
-
 
 @app.command()
 def reproduce(
@@ -54,7 +93,7 @@ def reproduce(
     report = run(
         out=out, scale=scale, seed=seed, backend=backend, workers=workers, resume=resume,
         only=[s.strip() for s in only.split(",") if s.strip()] if only else None,
-        log=log_line,
+        log=_log_line(),
     )
     typer.echo(str(report))
 
@@ -77,6 +116,12 @@ def list_entries(
     from fairbid.cli.common import emit_catalog
 
     emit_catalog(json_mode, subpackage)
+
+
+def _log_line() -> Any:
+    from fairbid.core.progress import log_line
+
+    return log_line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+import numbers
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where arrays are checked, so the CLI starts without it
+    import numpy as np
 
 
 class FairbidError(ValueError):
@@ -46,8 +48,9 @@ def _short(value: Any, limit: int = 80) -> str:
 
 def check_int(what: str, value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise :class:`FairbidError` naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):  # numpy ints are Integral
+        if not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(float(value)) \
+                and float(value).is_integer():
             value = int(value)
         else:
             raise FairbidError(what, "must be an integer", value)
@@ -101,6 +104,8 @@ def check_array(
 
     The message reports the first offending entry, so a user can find it.
     """
+    import numpy as np
+
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

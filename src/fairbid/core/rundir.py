@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 import platform
 import sys
@@ -26,8 +27,6 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from fairbid.core.errors import FairbidError
 
@@ -76,17 +75,19 @@ def to_jsonable(obj: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        x = float(obj)
-        return x if np.isfinite(x) else None
+    # A numpy object exists only once numpy is imported; not importing it here keeps CLI start-up light.
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(obj, np.ndarray):
+            return to_jsonable(obj.tolist())
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.floating):
+            obj = float(obj)
+        if isinstance(obj, np.bool_):
+            return bool(obj)
     if isinstance(obj, float):
-        return obj if np.isfinite(obj) else None
-    if isinstance(obj, np.bool_):
-        return bool(obj)
+        return obj if math.isfinite(obj) else None
     if isinstance(obj, Path):
         return str(obj)
     if hasattr(obj, "__dataclass_fields__"):
@@ -105,6 +106,7 @@ def write_parquet(path: str | os.PathLike, columns: Mapping[str, Any] | Any) -> 
     """Write a table (mapping of column name to sequence, or a ``pyarrow.Table``) as Parquet atomically."""
     import io
 
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
