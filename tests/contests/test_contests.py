@@ -168,3 +168,13 @@ def test_bad_inputs():
         iid_allpay(1, [1.0])
     with pytest.raises(FairbidError, match="--upper"):
         make_objective("linear", lower=0.5, upper=0.2)
+
+
+def test_large_contests_do_not_overflow():
+    # Binomial coefficients C(n-1, j-1) overflow floats beyond n ~ 1030; the log-space pmf does not.
+    # Winner-take-all total effort (n-1)/(n+1) (Krishna) and Barut-Kovenock full dissipation still hold.
+    n = 1000
+    assert iid_allpay(n, [1.0])["total_effort"] == pytest.approx((n - 1) / (n + 1), rel=1e-4)
+    res = allpay([1.0] * 3000, [0.5, 0.3, 0.2], make_objective("binary", threshold=1e-4))
+    assert res["total_effort"] == pytest.approx(1.0)
+    assert 0 < res["designer_objective"] < 3000

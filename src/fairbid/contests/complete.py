@@ -19,7 +19,6 @@ Siegel 2009); the functions raise a clear error rather than guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb
 from typing import Any, Callable
 
 import numpy as np
@@ -28,6 +27,8 @@ from fairbid.core.errors import FairbidError, check_array
 from fairbid.contests.objectives import Objective, make_objective
 
 MAX_PLAYERS = 10_000
+#: Quantile grid for designer objectives of Barut-Kovenock strategies (Simpson's rule).
+QUANTILE_GRID = 20_001
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,52 @@ class MixedBid:
     top: float
     atom: float
     mean: float
+    ppf: Callable[[Any], Any] | None = None  # quantile function, when cheaper than inverting the CDF
+    players: int = 2  # contest size (sets the cost of one ppf evaluation)
 
     def sf(self, b: float) -> float:
         return 1.0 - self.cdf(b)
+
+    def expected(self, obj: Objective) -> float:
+        """``E[f(bid)]`` for the designer objective ``f``."""
+        if self.top <= 0:
+            return float(obj(0.0))
+        if obj.kind == "total":
+            return float(self.mean)
+        if self.ppf is not None and obj.kind != "binary":
+            from scipy.integrate import simpson
+
+            # E f(b) = integral_0^1 f(b(u)) du in quantile space (f continuous here), one vectorised
+            # evaluation of the quantile function on a fixed grid.
+            # grid x players kept below ~2e7 entries (memory), odd for Simpson's rule.
+            size = int(min(QUANTILE_GRID, max(2001, 20_000_000 // max(1, self.players)))) | 1
+            u = np.linspace(0.0, 1.0, size)
+            return float(simpson(obj(self.ppf(u)), x=u))
+        return obj.expected(self.sf, self.top)
 
 
 def rank_probabilities(q: Any, n: int) -> np.ndarray:
     """``pi_j(q) = C(n-1, j-1) q^(n-j) (1-q)^(j-1)``, ``j = 1..n``: rank ``j`` among ``n`` when each of the
     other ``n - 1`` independently bids below you with probability ``q``. Shape ``q.shape + (n,)``."""
     q = np.asarray(q, dtype=float)[..., None]
-    j = np.arange(1, n + 1)
-    c = np.array([comb(n - 1, k - 1) for k in j], dtype=float)
-    return c * q ** (n - j) * (1 - q) ** (j - 1)
+    # The number of others bidding above is Binomial(n - 1, 1 - q).
+    return binom_pmf(np.arange(n), n - 1, 1 - q)
+
+
+def binom_pmf(m: Any, big_n: int, p: Any) -> np.ndarray:
+    """Binomial pmf ``P(K = m)``, ``K ~ Bin(big_n, p)``, in log space (no overflowing ``C(N, m)``; a
+    vectorised numpy expression, much faster than ``scipy.stats.binom.pmf`` on large grids). 0 outside
+    ``0 <= m <= big_n``."""
+    from scipy.special import gammaln, xlog1py, xlogy
+
+    m = np.asarray(m, dtype=float)
+    p = np.asarray(p, dtype=float)
+    ok = (m >= 0) & (m <= big_n)
+    mm = np.where(ok, m, 0.0)
+    logc = gammaln(big_n + 1.0) - gammaln(mm + 1.0) - gammaln(big_n - mm + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.exp(logc + xlogy(mm, p) + xlog1py(big_n - mm, -p))
+    return np.where(ok, out, 0.0)
 
 
 def _check(values: Any, prizes: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -132,8 +167,11 @@ def _barut_kovenock(v: float, w: np.ndarray) -> list[MixedBid]:
             return 1.0
         return brentq(lambda q: payoff_at(q) - v * w[-1] - b, 0.0, 1.0, xtol=1e-14)
 
+    def ppf(u: Any) -> Any:  # the bid at CDF level u: b(u) = v sum_j w_j pi_j(u) - v w_n
+        return v * rank_probabilities(u, n) @ w - v * w[-1]
+
     mean = float(v * (w.sum() - n * w[-1]) / n)
-    bid = MixedBid(cdf, top, 0.0, mean)
+    bid = MixedBid(cdf, top, 0.0, mean, ppf, n)
     return [bid] * n
 
 
@@ -190,6 +228,10 @@ def allpay(values: Any, prizes: Any, objective: Objective | None = None) -> dict
     obj = objective or make_objective("total")
     strategies = complete_info_equilibrium(values, prizes)
     efforts = [float(s.mean) for s in strategies]
-    designer = sum(obj.expected(s.sf, s.top) if s.top > 0 else float(obj(0.0)) for s in strategies)
+    cache: dict[int, float] = {}  # Barut-Kovenock players share one strategy object: integrate once
+    for s in strategies:
+        if id(s) not in cache:
+            cache[id(s)] = s.expected(obj)
+    designer = sum(cache[id(s)] for s in strategies)
     return {"model": "complete", "expected_effort": efforts, "total_effort": float(sum(efforts)),
             "designer_objective": float(designer), **obj.to_dict()}

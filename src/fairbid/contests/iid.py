@@ -28,7 +28,6 @@ Hence:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb
 from typing import Any
 
 import numpy as np
@@ -36,7 +35,9 @@ import numpy as np
 from fairbid.core.errors import FairbidError, check_array, check_float, check_int
 from fairbid.contests.objectives import Objective, make_objective
 
-MAX_PLAYERS = 2_000
+#: Largest player count: on the default 4001-point quantile grid the total effort of winner-take-all
+#: is within 2e-5 (relative) of (n-1)/(n+1) at n = 1000 (the density of the top rank peaks near q = 1).
+MAX_PLAYERS = 1_000
 GRID = 4001
 
 
@@ -53,18 +54,20 @@ def _quantiles(grid: int) -> np.ndarray:
 
 
 def _rank_density(q: np.ndarray, n: int) -> np.ndarray:
-    """``pi_j'(q)`` for j = 1..n, shape ``(len(q), n)``."""
-    out = np.zeros((q.size, n))
-    for j in range(1, n + 1):
-        c = comb(n - 1, j - 1)
-        a, b = n - j, j - 1  # pi_j = c q^a (1-q)^b
-        d = np.zeros_like(q)
-        if a > 0:
-            d += a * q ** (a - 1) * (1 - q) ** b
-        if b > 0:
-            d -= b * q ** a * (1 - q) ** (b - 1)
-        out[:, j - 1] = c * d
-    return out
+    """``pi_j'(q)`` for j = 1..n, shape ``(len(q), n)``.
+
+    ``pi_j(q) = P(K = j - 1)`` with ``K ~ Binomial(n - 1, 1 - q)`` others above you, and
+    ``d/dp pmf(m; N, p) = N (pmf(m - 1; N - 1, p) - pmf(m; N - 1, p))``; through a log-space binomial pmf
+    (log space: no overflowing binomial coefficients for large ``n``).
+    """
+    from fairbid.contests.complete import binom_pmf
+
+    big_n = n - 1
+    m = np.arange(n)[None, :]  # j - 1
+    p = (1 - q)[:, None]
+    lower = binom_pmf(m - 1, big_n - 1, p)  # pmf of -1 is 0
+    upper = binom_pmf(m, big_n - 1, p)
+    return -big_n * (lower - upper)
 
 
 @dataclass(frozen=True)
