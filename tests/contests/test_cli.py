@@ -44,6 +44,7 @@ def test_design_contract(capsys):
     (["allpay", "--values", "1,0.5", "--prizes", "1", "--objective", "binary", "--threshold", "-1"], "--threshold"),
     (["design", "--players", "100000"], "--players"),
     (["design", "--players", "3", "--budget", "0"], "--budget"),
+    (["design", "--players", "101", "--objective", "linear", "--lower", "0.1", "--upper", "0.2"], "at most 100"),
 ])
 def test_bad_inputs_exit_2(capsys, args, text):
     assert main(["contests", *args, "--json"]) == 2

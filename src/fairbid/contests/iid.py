@@ -39,6 +39,8 @@ from fairbid.contests.objectives import Objective, make_objective
 #: is within 2e-5 (relative) of (n-1)/(n+1) at n = 1000 (the density of the top rank peaks near q = 1).
 MAX_PLAYERS = 1_000
 GRID = 4001
+#: Largest player count for the linear-threshold prize search (about 2 s at 100 players).
+MAX_LINEAR_PLAYERS = 100
 
 
 def _dist(distribution: Any):
@@ -211,6 +213,9 @@ def optimal_prizes(n: int, objective: Objective, distribution: Any = "uniform:0:
         # Exact: linear (total) or dominated pointwise by the best vertex (binary); see module docstring.
         return PrizeDesign(simple_contest(kbest + 1, n, budget), float(simple[kbest]), kbest + 1,
                            float(simple[kbest]), simple, "vertex (exact)")
+    if n > MAX_LINEAR_PLAYERS:
+        raise FairbidError("--players", f"the linear-threshold search runs SLSQP in n dimensions from n + 1 + restarts "
+                           f"starts; at most {MAX_LINEAR_PLAYERS} players", n)
     from scipy.optimize import minimize
 
     def value(alpha: np.ndarray) -> float:

@@ -20,7 +20,7 @@ task is ``Q = S_i^T U S_j``.
 
 from __future__ import annotations
 
-from math import factorial
+from math import perm
 from typing import Any
 
 import numpy as np
@@ -51,7 +51,7 @@ def expected_payment(mechanism: str, prior: SignalPrior, s_i: np.ndarray, s_j: n
         ref = prior.marginal if isinstance(reference, str) and reference == "prior" else np.asarray(reference, float)
         return float((np.diag(q) / ref).sum() - 1.0)
     h = _tasks(k, tasks) // 2
-    c = factorial(h) / factorial(h - k)
+    c = float(perm(h, k))  # h! / (h - k)!
     return float(c * c * np.linalg.det(q) ** 2)
 
 
