@@ -117,7 +117,7 @@ def nash_product_rule(inst: FundingInstance, *, solver: str = "CLARABEL", ties: 
 
     >>> from fairbid.choice import make_instance
     >>> inst = make_instance([1, 2, 1], [[1, 0], [0, 1], [1, 1]], projects=["a", "b"])
-    >>> [round(v, 4) for v in nash_product_rule(inst).distribution]
+    >>> [round(float(v), 4) for v in nash_product_rule(inst).distribution]
     [1.3333, 2.6667]
     """
     import cvxpy as cp
