@@ -113,11 +113,11 @@ def test_npr_decomposition(seed, n, m):
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_npr_participation(seed):
     # Participation (Brandl et al.): contributing less never raises an agent's utility. Measured also: the
-    # utility lost is at least the money kept (net gain <= 0), up to solver accuracy.
+    # utility lost is at least the money kept (net gain <= 0; measured <= 3e-12 on 40 random instances).
     inst = random_instance(6, 4, approve=0.4, seed=seed)
     audit = participation_audit(inst, "nash")
     assert audit.max_gain <= 1e-5
-    assert audit.max_net_gain <= 1e-4
+    assert audit.max_net_gain <= 1e-9
     assert len(audit.rows["gain"]) == 6 * 4
 
 
