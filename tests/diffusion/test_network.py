@@ -81,7 +81,7 @@ def test_bad_input_raises_fairbid_error(data, fragment):
 def test_duplicate_ids_in_json_file(tmp_path):
     p = tmp_path / "dup.json"
     p.write_text('{"seller": "s", "edges": [["s", "a"]], "values": {"a": 1, "a": 2}}')
-    with pytest.raises(FairbidError, match="duplicate id"):
+    with pytest.raises(FairbidError, match="duplicate key"):
         load_network(p)
 
 

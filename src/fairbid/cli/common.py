@@ -14,8 +14,20 @@ from fairbid.core.rundir import RunDir, to_jsonable
 
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).", min=0)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
+
+
+def _check_out(value: Path | None) -> Path | None:
+    """Refuse an unusable ``--out`` while parsing, before any work starts (nothing is created here)."""
+    if value is None:
+        return None
+    from fairbid.core.validate import check_output_dir
+
+    return check_output_dir(value, "--out")
+
+
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="Run directory to write config, results, figures and report into.")
+    Path | None, typer.Option("--out", help="Run directory to write config, results, figures and report into.",
+                              callback=_check_out)
 ]
 BackendOpt = Annotated[str, typer.Option("--backend", help="Executor backend: serial, process or ray.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Worker count for process/ray backends.", min=1)]

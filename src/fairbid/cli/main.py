@@ -125,10 +125,23 @@ def _log_line() -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; bad input gives one ``error:`` line on stderr and 2."""
+    """Run the CLI and return its exit code.
+
+    Bad input gives one ``error:`` line on stderr and exit code 2. Anything unexpected (a bug) gives one
+    ``error:`` line, exit code 1 and a hint to rerun with ``--debug``, which shows the traceback instead.
+    ``--debug`` may stand anywhere before a ``--``; ``FAIRBID_DEBUG=1`` does the same.
+    """
+    import os
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    cut = args.index("--") if "--" in args else len(args)
+    debug = "--debug" in args[:cut] or os.environ.get("FAIRBID_DEBUG", "") not in ("", "0")
+    args = [a for a in args[:cut] if a != "--debug"] + args[cut:]
     try:
-        rc = app(args=argv, standalone_mode=False)
+        rc = app(args=args, standalone_mode=False)
     except FairbidError as exc:
+        if debug:
+            raise
         typer.echo(f"error: {exc}", err=True)
         return 2
     except typer.TyperException as exc:  # usage errors: unknown option, bad type, missing argument
@@ -141,6 +154,25 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("error: interrupted", err=True)
         return 130
+    except OSError as exc:
+        # The file system refused: an unwritable --out, a full disk, a file vanishing mid-run.
+        if debug:
+            raise
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        typer.echo(f"error: cannot access{where}: {exc.strerror or type(exc).__name__}", err=True)
+        return 2
+    except MemoryError:
+        if debug:
+            raise
+        typer.echo("error: out of memory; use smaller sizes or counts", err=True)
+        return 2
+    except Exception as exc:  # a bug: one line, not a traceback, unless asked for
+        if debug:
+            raise
+        text = " ".join(str(exc).split())[:200]
+        typer.echo(f"error: internal error ({type(exc).__name__}: {text}); rerun with --debug for the "
+                   "traceback and please report it", err=True)
+        return 1
     return rc if isinstance(rc, int) else 0
 
 

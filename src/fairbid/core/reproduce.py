@@ -8,12 +8,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fairbid.core.errors import FairbidError, check_choice
+from fairbid.core.errors import FairbidError, check_choice, check_int
 from fairbid.core.executor import get_executor
 from fairbid.core.experiments import SCALES, ExperimentContext, load_all
 from fairbid.core.progress import progress_task
 from fairbid.core.report import write_report
 from fairbid.core.rundir import RunDir
+from fairbid.core.validate import check_existing_dir, check_output_dir, load_json_file, require_type
 
 DONE = "done.json"
 
@@ -51,25 +52,89 @@ def reproduce(
     """
     registry = load_all()
     if resume is not None:
-        rd = RunDir(resume)
-        if not (rd.path / "config.json").exists():
-            raise FairbidError("--resume", "is not a fairbid run directory (no config.json)", str(resume))
-        cfg = rd.read_json("config.json")
+        # Everything is checked before anything is written: a damaged run is refused, not half-resumed.
+        cfg = read_resume_config(resume)
         scale, seed, only = cfg["scale"], cfg["seed"], cfg.get("only")
+        selected = _select(registry, only)
+        check_finished_parts(Path(resume), selected)
+        executor = get_executor(backend, workers)
+        rd = RunDir(resume)
     else:
         check_choice("--scale", scale, SCALES)
+        seed = check_int("--seed", seed, minimum=0)
+        selected = _select(registry, only)
+        executor = get_executor(backend, workers)
         cfg = {"command": "reproduce", "scale": scale, "seed": seed, "backend": backend,
                "workers": workers, "only": list(only) if only else None,
                "experiments": list(registry)}
+        check_output_dir(out if out is not None else "runs", "--out")
         rd = RunDir.create(out, "reproduce", seed=seed, config=cfg)
 
-    selected = _select(registry, only)
-    executor = get_executor(backend, workers)
     with progress_task("fairbid reproduce", total=len(selected)) as advance:
         for name in selected:
             _run_one(rd, registry[name], scale, seed, executor, log)
             advance()
     return write_report(rd, registry, selected)
+
+
+def read_resume_config(path: str | Path) -> dict[str, Any]:
+    """The recorded config of a ``reproduce`` run directory, checked field by field.
+
+    Never creates ``path``: a mistyped ``--resume`` is an error, not a new empty run.
+    """
+    root = check_existing_dir(path, "--resume")
+    if not (root / "config.json").is_file():
+        raise FairbidError("--resume", "is not a fairbid run directory (no config.json)", str(path))
+    what = f"--resume {root / 'config.json'}"
+    cfg = require_type(what, load_json_file(root / "config.json", what), dict, "a JSON object")
+    if cfg.get("command", "reproduce") != "reproduce":
+        raise FairbidError(what, "is the run directory of another command", cfg.get("command"))
+    for key in ("scale", "seed"):
+        if key not in cfg:
+            raise FairbidError(f"{what} {key}", "is missing")
+    check_choice(f"{what} scale", cfg["scale"], SCALES)
+    require_type(f"{what} seed", cfg["seed"], int, "an integer")
+    check_int(f"{what} seed", cfg["seed"], minimum=0)
+    only = cfg.get("only")
+    if only is not None:
+        require_type(f"{what} only", only, list, "a list of experiment names")
+        for i, name in enumerate(only):
+            require_type(f"{what} only[{i}]", name, str, "an experiment name")
+    return cfg
+
+
+def check_finished_parts(root: Path, selected: Sequence[str]) -> None:
+    """Refuse a run whose finished experiments left damaged records or result tables.
+
+    A finished experiment is skipped on resume, so its ``done.json`` and Parquet tables go into the
+    report as they are; a damaged one is named, with the remedy (delete it to run it again).
+    """
+    for name in selected:
+        sub = root / name
+        done = sub / DONE
+        if not done.exists():
+            continue
+        fix = f"; delete {sub} to run {name} again"
+        what = str(done)
+        try:
+            rec = require_type(what, load_json_file(done, what), dict, "a JSON object")
+        except FairbidError as exc:
+            raise FairbidError(exc.what, exc.problem + fix) from None
+        if rec.get("name") != name or rec.get("status") != "ok" or not isinstance(rec.get("summary", {}), dict) \
+                or isinstance(rec.get("seconds"), bool) or not isinstance(rec.get("seconds"), (int, float)):
+            raise FairbidError(what, "is not the record of a finished experiment" + fix)
+        for table in sorted((sub / "results").glob("*.parquet")):
+            _check_parquet(table, fix)
+
+
+def _check_parquet(path: Path, fix: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException, ValueError):
+        raise FairbidError(str(path), "is damaged (not a readable Parquet file)" + fix) from None
 
 
 def _run_one(rd: RunDir, exp: Any, scale: str, seed: int, executor: Any, log: Callable[[str], None]) -> None:

@@ -15,6 +15,8 @@ from fairbid.core.errors import FairbidError
 
 #: Largest JSON/text input file read whole (bytes); larger inputs are refused, not half-read.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Deepest JSON nesting accepted; fairbid's formats need at most a handful of levels.
+MAX_JSON_DEPTH = 64
 
 
 def read_text_file(path: str | Path, what: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -39,14 +41,30 @@ def read_text_file(path: str | Path, what: str, *, max_bytes: int = MAX_FILE_BYT
         raise FairbidError(what, f"is not UTF-8 text (byte {exc.start})", str(p)) from None
 
 
-def parse_json(text: str, what: str) -> Any:
-    """Parse JSON text; refuse NaN/Infinity literals, absurd nesting and giant integers."""
+def parse_json(text: str, what: str, *, reject_duplicate_keys: bool = False) -> Any:
+    """Parse JSON text; refuse NaN/Infinity literals, absurd nesting and giant integers.
+
+    With ``reject_duplicate_keys`` an object naming one key twice (say a buyer given two values) is an
+    error instead of silently keeping the last value.
+    """
 
     def no_constant(name: str) -> Any:
         raise FairbidError(what, f"JSON must not contain {name}", name)
 
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise FairbidError(what, "JSON object has a duplicate key", key)
+            out[key] = value
+        return out
+
+    if len(text) > 10 and _nesting_depth(text) > MAX_JSON_DEPTH:
+        # json's C parser recurses per level; refuse before it can hit the interpreter's limit.
+        raise FairbidError(what, f"JSON is nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(text, parse_constant=no_constant)
+        return json.loads(text, parse_constant=no_constant,
+                          object_pairs_hook=no_duplicates if reject_duplicate_keys else None)
     except FairbidError:
         raise
     except json.JSONDecodeError as exc:
@@ -57,9 +75,35 @@ def parse_json(text: str, what: str) -> Any:
         raise FairbidError(what, f"is not valid JSON ({' '.join(str(exc).split())[:60]})") from None
 
 
-def load_json_file(path: str | Path, what: str) -> Any:
+def load_json_file(path: str | Path, what: str, *, reject_duplicate_keys: bool = False) -> Any:
     """Read and parse a JSON file; every failure is a :class:`FairbidError` naming ``what``."""
-    return parse_json(read_text_file(path, what), what)
+    return parse_json(read_text_file(path, what), what, reject_duplicate_keys=reject_duplicate_keys)
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest bracket nesting of JSON text, ignoring brackets inside strings (C-speed passes only)."""
+    import re
+
+    import numpy as np
+
+    # Strings go first so "[[[" inside a name does not count; then only the brackets are kept.
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', "", text)
+    brackets = bare.translate(_KEEP_BRACKETS)
+    if not brackets:
+        return 0
+    steps = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
+    delta = np.where((steps == ord("[")) | (steps == ord("{")), 1, -1)
+    return int(np.cumsum(delta).max())
+
+
+class _BracketTable(dict):
+    """``str.translate`` table keeping only ``[]{}`` (every other character maps to None)."""
+
+    def __missing__(self, key: int) -> int | None:
+        return key if chr(key) in "[]{}" else None
+
+
+_KEEP_BRACKETS = _BracketTable()
 
 
 def require_type(what: str, value: Any, kind: type | tuple[type, ...], label: str) -> Any:
@@ -113,3 +157,103 @@ def require_vector(what: str, value: Any, length: int | None = None, *, low: flo
     if length is not None and len(value) != length:
         raise FairbidError(what, f"must have {length} entries", len(value))
     return [require_number(f"{what}[{i}]", x, low, high) for i, x in enumerate(value)]
+
+
+# ------------------------------------------------------------------------------------------------
+# Counts that allocate memory, output paths
+# ------------------------------------------------------------------------------------------------
+#: Hard ceiling of any count option (samples, simulations, clicks): beyond it a run takes days anyway.
+MAX_COUNT = 10**8
+
+
+def available_memory_bytes() -> int:
+    """Memory a new allocation can take now: ``MemAvailable`` on Linux, else physical memory.
+
+    Falls back to 4 GiB when neither is known, so limits stay finite on any platform.
+    """
+    import os
+
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return 4 * 1024**3
+
+
+def check_count(what: str, value: Any, minimum: int = 1, maximum: int = MAX_COUNT) -> int:
+    """An integer count in ``[minimum, maximum]`` (default ceiling :data:`MAX_COUNT`).
+
+    Examples
+    --------
+    >>> check_count("--samples", 1000)
+    1000
+    """
+    from fairbid.core.errors import check_int
+
+    return check_int(what, value, minimum=minimum, maximum=maximum)
+
+
+def check_allocation(what: str, items: int, bytes_per_item: float, *, fraction: float = 0.5) -> None:
+    """Refuse a request whose arrays (``items`` x ``bytes_per_item``) would not fit in memory.
+
+    The limit is ``fraction`` of :func:`available_memory_bytes`, so the run fails at once with a clear
+    message instead of with a ``MemoryError`` (or the OOM killer) after minutes of work.
+    """
+    need = float(items) * float(bytes_per_item)
+    limit = fraction * available_memory_bytes()
+    if need > limit:
+        raise FairbidError(what, f"needs about {_human_bytes(need)} of memory, more than the "
+                           f"{_human_bytes(limit)} available; use a smaller value", items)
+
+
+def _human_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PiB"
+
+
+def check_output_dir(path: str | Path, what: str = "--out") -> Path:
+    """Check that ``path`` can become a run directory, without creating anything.
+
+    It must be an existing writable directory, or not exist yet below a writable directory (the
+    missing levels are created later, when there is something to write).
+    """
+    import os
+
+    p = Path(path)
+    if not str(p).strip():
+        raise FairbidError(what, "must not be empty", str(path))
+    if p.exists():
+        if not p.is_dir():
+            raise FairbidError(what, "exists and is not a directory", str(p))
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise FairbidError(what, "is not writable", str(p))
+        return p
+    parent = p.absolute().parent
+    while not parent.exists():
+        if parent == parent.parent:
+            break
+        parent = parent.parent
+    if not parent.is_dir():
+        raise FairbidError(what, f"cannot be created: {parent} is not a directory", str(p))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise FairbidError(what, f"cannot be created: {parent} is not writable", str(p))
+    return p
+
+
+def check_existing_dir(path: str | Path, what: str) -> Path:
+    """An existing directory (a run directory to resume or read); never created here."""
+    p = Path(path)
+    if not p.exists():
+        raise FairbidError(what, "does not exist", str(p))
+    if not p.is_dir():
+        raise FairbidError(what, "is not a directory", str(p))
+    return p

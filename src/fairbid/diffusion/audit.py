@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from fairbid.core.errors import check_choice, check_float, check_int
+from fairbid.core.errors import FairbidError, check_choice, check_float, check_int
 from fairbid.core.rng import SeedLike, as_generator
 from fairbid.diffusion.mechanisms import MECHANISMS, run_mechanism, sra_expected
 from fairbid.diffusion.network import DiffusionNetwork
@@ -162,6 +162,10 @@ def audit(net: DiffusionNetwork, mechanism: str, *, trees: str = "uniform", samp
     check_choice("--mechanism", mechanism, MECHANISMS)
     tol = check_float("tol", tol, 0.0)
     max_exhaustive = check_int("max_exhaustive", max_exhaustive, minimum=0)
+    for b in buyers or ():
+        if b not in net.valid_buyers:
+            known = ", ".join(net.valid_buyers[:20]) + (", ..." if len(net.valid_buyers) > 20 else "")
+            raise FairbidError("--buyer", f"is not a buyer reachable from the seller; buyers: {known}", b)
     net = net.truthful()
     rng = as_generator(seed)
     ev = _Evaluator(net, mechanism, trees, samples, 0 if seed is None else seed, sra_samples)

@@ -46,6 +46,8 @@ def _value(what: str, raw: Any) -> float:
         x = float(raw)
     except (TypeError, ValueError):
         raise FairbidError(what, "must be a number", raw) from None
+    except OverflowError:  # an integer with hundreds of digits
+        raise FairbidError(what, "must be a finite number", raw) from None
     if math.isnan(x) or math.isinf(x):
         raise FairbidError(what, "must be a finite number", raw)
     if x < 0:
@@ -321,9 +323,20 @@ def make_network(seller: Any, edges: Iterable[Iterable[Any]], values: Mapping[An
     if seller is None:
         raise FairbidError("seller", "is missing", None)
     s = _node_id("seller", seller)
+    if isinstance(edges, (str, bytes, Mapping)) or not isinstance(edges, Iterable):
+        raise FairbidError("edges", "must be a list of [u, v] pairs", edges)
+    if not isinstance(values, Mapping):
+        raise FairbidError("values", "must be an object {id: value}", values)
+    if reports is not None and not isinstance(reports, Mapping):
+        raise FairbidError("reports", "must be an object {buyer: {...}}", reports)
+    if buyers is not None and (isinstance(buyers, (str, bytes, Mapping)) or not isinstance(buyers, Iterable)):
+        raise FairbidError("buyers", "must be a list of buyer ids", buyers)
     nbrs: dict[str, set[str]] = {}
     for k, e in enumerate(edges):
-        pair = list(e) if not isinstance(e, (str, bytes)) else [e]
+        # An object or a string is not a pair (iterating a dict would silently give its keys).
+        if isinstance(e, (str, bytes, Mapping)) or not isinstance(e, Iterable):
+            raise FairbidError(f"edges[{k}]", "must be a pair [u, v] of node ids", e)
+        pair = list(e)
         if len(pair) != 2:
             raise FairbidError(f"edges[{k}]", "must be a pair of node ids", e)
         u, v = _node_id(f"edges[{k}]", pair[0]), _node_id(f"edges[{k}]", pair[1])
@@ -379,6 +392,8 @@ def _parse_reports(reports: Mapping[Any, Any], vals: Mapping[str, float]) -> dic
         bid = None if bid_raw is None else _value(f"reports.{b}.bid", bid_raw)
         nb = rep.get("neighbours")
         if nb is not None:
+            if not isinstance(nb, (list, tuple, set, frozenset)):
+                raise FairbidError(f"reports.{b}.neighbours", "must be a list of node ids", nb)
             ids = [_node_id(f"reports.{b}.neighbours", x) for x in nb]
             if len(set(ids)) != len(ids):
                 raise FairbidError(f"reports.{b}.neighbours", "duplicate id", ids)
@@ -410,23 +425,10 @@ def load_network(source: str | Path | Mapping[str, Any]) -> DiffusionNetwork:
     """
     if isinstance(source, Mapping):
         return network_from_dict(source)
-    path = Path(source)
-    if not path.is_file():
-        raise FairbidError("--network", "file not found", str(path))
+    from fairbid.core.validate import load_json_file
 
-    def no_dupes(pairs):
-        keys = [k for k, _ in pairs]
-        for k in keys:
-            if keys.count(k) > 1:
-                raise FairbidError("network", "duplicate id", k)
-        return dict(pairs)
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_dupes)
-    except json.JSONDecodeError as exc:
-        raise FairbidError("--network", f"is not valid JSON ({exc.msg}, line {exc.lineno})",
-                           str(path)) from None
-    return network_from_dict(data)
+    # Encoding, binary content, NaN, nesting and duplicate ids are all checked at the boundary.
+    return network_from_dict(load_json_file(source, "--network", reject_duplicate_keys=True))
 
 
 def from_networkx(graph: Any, seller: Any, values: Mapping[Any, Any] | None = None,
