@@ -71,11 +71,16 @@ def make_objective(kind: str = "total", *, threshold: float | None = None, lower
     if kind == "binary":
         if threshold is None:
             raise FairbidError("--threshold", "is required for the binary objective")
-        return Objective("binary", threshold=check_float("--threshold", threshold, 0.0, low_open=True))
+        tau = check_float("--threshold", threshold, 0.0, low_open=True)
+        if not np.isfinite(tau):
+            raise FairbidError("--threshold", "must be finite", tau)
+        return Objective("binary", threshold=tau)
     if kind == "linear":
         if lower is None or upper is None:
             raise FairbidError("--lower/--upper", "are required for the linear objective")
         lo = check_float("--lower", lower, 0.0)
+        if not np.isfinite(lo):
+            raise FairbidError("--lower", "must be finite", lo)
         hi = check_float("--upper", upper, 0.0)
         if not hi > lo:
             raise FairbidError("--upper", f"must exceed --lower ({lo})", hi)
