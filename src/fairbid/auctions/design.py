@@ -241,6 +241,7 @@ def design(
     """Run Algorithm 1 or 2 (see :func:`sme_friendly_design`, :func:`profit_neutral_design`)."""
     if algorithm not in ALGORITHMS:
         raise FairbidError("algorithm", "must be 1 or 2", algorithm)
+    reserve = check_float("reserve", reserve, 0.0, finite=True)  # an infinite reserve sells nothing
     run = sme_friendly_design if algorithm == 1 else profit_neutral_design
     return run(dist, n, reserve, theta, base=base, ep_payoff=ep_payoff)
 

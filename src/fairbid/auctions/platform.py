@@ -46,6 +46,7 @@ from fairbid.auctions.spec import MechanismSpec
 from fairbid.core.errors import FairbidError, check_choice, check_float, check_int
 from fairbid.core.executor import Executor, get_executor
 from fairbid.core.rng import SeedLike, as_seed_sequence
+from fairbid.core.validate import check_allocation, check_count
 
 VALUE_READINGS = ("fixed", "per-click")
 WINDOW_READINGS = ("participations", "clicks")
@@ -94,16 +95,20 @@ class PlatformConfig:
     ep_pool: str = "all"
 
     def __post_init__(self) -> None:
-        P = check_int("advertisers", self.advertisers, minimum=1)
+        # Counts are bounded so a typo (1e12 clicks) fails at once instead of exhausting memory.
+        P = check_count("advertisers", self.advertisers, minimum=1)
         N = check_int("per_click", self.per_click, minimum=1)
         if N > P:
             raise FairbidError("per_click", f"must not exceed the number of advertisers ({P})", N)
         object.__setattr__(self, "dist", parse_distribution(self.dist))
         object.__setattr__(self, "advertisers", P)
         object.__setattr__(self, "per_click", N)
-        object.__setattr__(self, "clicks", check_int("clicks", self.clicks, minimum=0))
+        object.__setattr__(self, "clicks", check_count("clicks", self.clicks, minimum=0))
+        # Per advertiser ~10 int64/float arrays, per click 4 recorded series of 8 bytes.
+        check_allocation("advertisers", P, 80)
+        check_allocation("clicks", self.clicks, 32)
         object.__setattr__(self, "theta", check_float("theta", self.theta, 0.0, 1.0))
-        object.__setattr__(self, "window", check_int("window", self.window, minimum=1))
+        object.__setattr__(self, "window", check_count("window", self.window, minimum=1))
         check_choice("values", self.values, VALUE_READINGS)
         check_choice("window_unit", self.window_unit, WINDOW_READINGS)
         check_choice("shortage", self.shortage, SHORTAGE_READINGS)

@@ -82,14 +82,14 @@ class MechanismSpec:
         for name in ("r1", "r2", "lam"):
             if getattr(self, name) is not None:
                 raise FairbidError(name, f"only applies to pfp/psp, not {self.kind}", getattr(self, name))
-        object.__setattr__(self, "reserve", check_float("reserve", self.reserve, 0.0))
+        object.__setattr__(self, "reserve", check_float("reserve", self.reserve, 0.0, finite=True))
 
     def _validate_probabilistic(self) -> None:
         for name in ("r1", "r2", "lam"):
             if getattr(self, name) is None:
                 raise FairbidError(name, f"is required for {self.kind}", None)
-        r1 = check_float("r1", self.r1, 0.0)
-        r2 = check_float("r2", self.r2, 0.0)
+        r1 = check_float("r1", self.r1, 0.0, finite=True)  # an infinite reserve sells nothing
+        r2 = check_float("r2", self.r2, 0.0, finite=True)
         lam = check_probability("lambda", self.lam)
         if r2 > r1:
             raise FairbidError("r2", f"must not exceed r1 = {r1:g}", r2)

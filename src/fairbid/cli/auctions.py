@@ -11,7 +11,8 @@ from fairbid.core.errors import check_choice, check_int
 
 app = typer.Typer(no_args_is_help=True)
 
-BiddersOpt = Annotated[int, typer.Option("--bidders", help="Bidders per auction, N >= 2.")]
+BiddersOpt = Annotated[int, typer.Option("--bidders", help="Bidders per auction, 2 <= N <= 10^6.")]
+MAX_BIDDERS = 10**6  # the closed forms integrate F^(N-1); beyond this every rate is 0 or 1 to double precision
 ValuesOpt = Annotated[
     str, typer.Option("--values", help="Value distribution, e.g. uniform:0:1, beta:2:5, lognormal:0:0.5.")
 ]
@@ -43,7 +44,7 @@ def design_cmd(
 
     start(json_mode)
     check_choice("--algorithm", str(algorithm), ("1", "2"))
-    n = check_int("--bidders", bidders, minimum=2)
+    n = check_int("--bidders", bidders, minimum=2, maximum=MAX_BIDDERS)
     dist = parse_distribution(values, "--values")
     result = design(algorithm, dist, n, reserve, theta, base=base, ep_payoff=ep_payoff)
     rd = run_dir(out, "auctions-design", seed, {
@@ -88,7 +89,7 @@ def analyze_cmd(
     )
 
     start(json_mode)
-    n = check_int("--bidders", bidders, minimum=2)
+    n = check_int("--bidders", bidders, minimum=2, maximum=MAX_BIDDERS)
     points = check_int("--points", points, minimum=2, maximum=100_000)
     spec = MechanismSpec.parse(mechanism, reserve=reserve, r1=r1, r2=r2, lam=lam)
     dist = parse_distribution(values, "--values")

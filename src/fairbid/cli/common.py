@@ -30,7 +30,8 @@ OutOpt = Annotated[
                               callback=_check_out)
 ]
 BackendOpt = Annotated[str, typer.Option("--backend", help="Executor backend: serial, process or ray.")]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Worker count for process/ray backends.", min=1)]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Worker count for process/ray backends (at most 1024).",
+                                                min=1, max=1024)]
 
 
 def start(json_mode: bool) -> None:

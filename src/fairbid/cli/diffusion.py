@@ -17,8 +17,8 @@ MechanismOpt = Annotated[str, typer.Option("--mechanism", help="vickrey-neighbou
 TreesOpt = Annotated[str, typer.Option("--trees", help="sra-crm tree distribution: uniform or random-parent.")]
 SamplesOpt = Annotated[
     int | None,
-    typer.Option("--samples", help="sra-crm: sampled trees (default exact when enumerable); sra: protocol runs.",
-                 min=1),
+    typer.Option("--samples", help="sra-crm: sampled trees (default exact when enumerable); sra: protocol runs "
+                 "(at most 10^8, and what fits in memory).", min=1, max=10**8),
 ]
 
 
@@ -51,7 +51,8 @@ def run_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "uni
 @app.command("audit")
 def audit_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "uniform", samples: SamplesOpt = None,
               max_exhaustive: Annotated[int, typer.Option("--max-exhaustive", help="Try all invitation subsets "
-                                                          "up to this many neighbours.", min=0)] = 8,
+                                                          "up to this many neighbours (at most 20: 2^20 subsets).",
+                                                          min=0, max=20)] = 8,
               buyer: Annotated[list[str] | None, typer.Option("--buyer", help="Audit only this buyer (repeatable).")] = None,
               seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Search every buyer's deviations; report the largest gain, IR and revenue vs Vickrey-neighbours."""

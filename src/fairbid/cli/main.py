@@ -23,6 +23,45 @@ def _no_flag_metavar(self: TyperOption, ctx: Any) -> str | None:
 
 TyperOption.display_type_rich = _no_flag_metavar  # type: ignore[method-assign]
 
+#: Bound of every integer option without an explicit ``max`` (counts, sizes): beyond it a run would
+#: exhaust memory or take days, so such a value is a typo. Seeds are exempt (see :func:`_check_number`).
+INT_OPTION_LIMIT = 10**8
+#: Largest seed: numpy's SeedSequence takes any non-negative integer, but numba and int64 arrays do not.
+SEED_LIMIT = 2**63 - 1
+
+_process_value = TyperOption.process_value
+
+
+def _check_number(self: TyperOption, ctx: Any, value: Any) -> Any:
+    """The boundary check every numeric option gets, whichever group defines it.
+
+    NaN and -inf are never valid option values; +inf only where the option's help says
+    "inf allowed"; an integer option without its own ``max`` lies in +-:data:`INT_OPTION_LIMIT`
+    (a seed in ``[0, SEED_LIMIT]``).
+    """
+    value = _process_value(self, ctx, value)
+    items = value if isinstance(value, (list, tuple)) else (value,)
+    name = max(self.opts, key=len) if self.opts else self.name
+    for x in items:
+        if isinstance(x, bool) or x is None:
+            continue
+        if isinstance(x, float):
+            if x != x:
+                raise typer.BadParameter("must be a number, not NaN", ctx=ctx, param=self)
+            if (x == float("inf") and "inf allowed" not in (self.help or "")) or x == float("-inf"):
+                raise typer.BadParameter("must be finite", ctx=ctx, param=self)
+        elif isinstance(x, int):
+            is_seed = name == "--seed" or name.endswith("-seed")
+            if is_seed and not 0 <= x <= SEED_LIMIT:
+                raise typer.BadParameter(f"a seed must lie in [0, 2^63 - 1], got {x}", ctx=ctx, param=self)
+            if not is_seed and getattr(self, "max", None) is None and abs(x) > INT_OPTION_LIMIT:
+                raise typer.BadParameter(f"must be at most {INT_OPTION_LIMIT} in size, got {x}", ctx=ctx,
+                                         param=self)
+    return value
+
+
+TyperOption.process_value = _check_number  # type: ignore[method-assign]
+
 
 class LazyGroups(TyperGroup):
     """The top-level group: subcommand groups are imported only when one is actually run.

@@ -70,15 +70,22 @@ def check_float(
     *,
     low_open: bool = False,
     high_open: bool = False,
+    finite: bool = False,
 ) -> float:
-    """Return ``value`` as a finite float within the given bounds, or raise :class:`FairbidError`."""
+    """Return ``value`` as a float within the given bounds, or raise :class:`FairbidError`.
+
+    An infinite value passes only on a side without a bound (an ``upper`` threshold may be ``inf``);
+    ``finite=True`` refuses it there too, for quantities where infinity makes no sense (a reserve).
+    """
     try:
         x = float(value)
     except (TypeError, ValueError):
         raise FairbidError(what, "must be a number", value) from None
+    except OverflowError:  # an integer with hundreds of digits
+        raise FairbidError(what, "must be finite", value) from None
     if math.isnan(x):
         raise FairbidError(what, "must be a number, not NaN", value)
-    if math.isinf(x) and not (high is None and x > 0) and not (low is None and x < 0):
+    if math.isinf(x) and (finite or not ((high is None and x > 0) or (low is None and x < 0))):
         raise FairbidError(what, "must be finite", value)
     if low is not None and (x < low or (low_open and x == low)):
         raise FairbidError(what, f"must be {'>' if low_open else '>='} {low}", value)

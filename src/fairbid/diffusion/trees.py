@@ -175,8 +175,12 @@ def _enumerate_arborescences(in_ptr, in_idx, order, n, k):
 # ------------------------------------------------------------------------------ sampling
 def sample_trees(cn: CompiledNetwork, k: int, distribution: str = "uniform", seed: SeedLike = None) -> np.ndarray:
     """``k`` independent trees of ``distribution`` as a ``(k, n)`` int32 parent array."""
+    from fairbid.core.validate import MAX_COUNT, check_allocation
+
     check_choice("trees", distribution, DISTRIBUTIONS)
-    k = check_int("samples", k, minimum=1)
+    k = check_int("samples", k, minimum=1, maximum=MAX_COUNT)
+    # The (k, n) int32 parents plus the evaluation's float64 win and payment arrays of the same shape.
+    check_allocation("samples", k * len(cn.ids), 20)
     if distribution == "random-parent":
         return random_parent_trees(cn, k, seed)
     return wilson_trees(cn, k, seed)
