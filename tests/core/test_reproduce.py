@@ -78,3 +78,39 @@ def test_bad_only_and_resume(tmp_path, monkeypatch):
         rep.reproduce(out=tmp_path, only=["nosuch"])
     with pytest.raises(FairbidError, match="--resume: is not a fairbid run directory"):
         rep.reproduce(resume=tmp_path)
+
+
+@pytest.mark.parametrize("config, fragment", [
+    ("", "not valid JSON"), ("[]", "must be a JSON object"), ('{"scale": "x", "seed": 0}', "unknown name"),
+    ('{"scale": "quick"}', "seed: is missing"), ('{"scale": "quick", "seed": "1"}', "must be an integer"),
+    ('{"scale": "quick", "seed": -1}', "must be at least 0"),
+    ('{"scale": "quick", "seed": 0, "only": [1]}', "an experiment name"),
+    ('{"command": "cbim train", "scale": "quick", "seed": 0}', "another command"),
+])
+def test_resume_refuses_damaged_config(tmp_path, monkeypatch, config, fragment):
+    monkeypatch.setattr(rep, "load_all", lambda: make_registry([]))
+    (tmp_path / "config.json").write_text(config)
+    with pytest.raises(FairbidError, match=fragment):
+        rep.reproduce(resume=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["config.json"]  # nothing written
+
+
+def test_resume_refuses_damaged_finished_parts_and_names_the_remedy(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(rep, "load_all", lambda: make_registry(calls))
+    run = rep.reproduce(out=tmp_path, seed=1, only=["auctions.a"]).parent
+    (run / "auctions.a" / "done.json").write_text("")
+    with pytest.raises(FairbidError, match=r"done.json: is not valid JSON.*delete .*auctions.a to run auctions.a again"):
+        rep.reproduce(resume=run)
+    (run / "auctions.a" / "done.json").write_text('{"name": "auctions.a", "status": "ok", "seconds": 0.1}')
+    (run / "auctions.a" / "results" / "numbers.parquet").write_bytes(b"garbage")
+    with pytest.raises(FairbidError, match="numbers.parquet: is damaged"):
+        rep.reproduce(resume=run)
+    assert calls == ["a"]  # the damaged run was refused before anything ran again
+
+
+def test_mistyped_resume_path_is_not_created(tmp_path, monkeypatch):
+    monkeypatch.setattr(rep, "load_all", lambda: make_registry([]))
+    with pytest.raises(FairbidError, match="--resume: does not exist"):
+        rep.reproduce(resume=tmp_path / "typo")
+    assert not (tmp_path / "typo").exists()

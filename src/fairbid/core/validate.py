@@ -41,11 +41,11 @@ def read_text_file(path: str | Path, what: str, *, max_bytes: int = MAX_FILE_BYT
         raise FairbidError(what, f"is not UTF-8 text (byte {exc.start})", str(p)) from None
 
 
-def parse_json(text: str, what: str, *, reject_duplicate_keys: bool = False) -> Any:
+def parse_json(text: str, what: str, *, reject_duplicate_keys: bool = True) -> Any:
     """Parse JSON text; refuse NaN/Infinity literals, absurd nesting and giant integers.
 
-    With ``reject_duplicate_keys`` an object naming one key twice (say a buyer given two values) is an
-    error instead of silently keeping the last value.
+    An object naming one key twice (say a buyer given two values) is an error instead of silently
+    keeping the last value, unless ``reject_duplicate_keys=False``.
     """
 
     def no_constant(name: str) -> Any:
@@ -75,7 +75,7 @@ def parse_json(text: str, what: str, *, reject_duplicate_keys: bool = False) -> 
         raise FairbidError(what, f"is not valid JSON ({' '.join(str(exc).split())[:60]})") from None
 
 
-def load_json_file(path: str | Path, what: str, *, reject_duplicate_keys: bool = False) -> Any:
+def load_json_file(path: str | Path, what: str, *, reject_duplicate_keys: bool = True) -> Any:
     """Read and parse a JSON file; every failure is a :class:`FairbidError` naming ``what``."""
     return parse_json(read_text_file(path, what), what, reject_duplicate_keys=reject_duplicate_keys)
 
