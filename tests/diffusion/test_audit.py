@@ -92,3 +92,27 @@ def test_subset_and_grid_generation():
     assert all(len(s) < 10 for s in big) and len(big) >= 11  # 10 leave-one-out + empty + samples
     grid = value_grid(1.0, [0.5, 2.0])
     assert 0.5 in grid and 2.0 + 1e-6 in grid and 3.0 in grid and 1.0 not in grid
+
+
+def test_audit_advances_one_progress_step_per_buyer(monkeypatch, small):
+    """The bar of a long audit: total = audited buyers, one step each (5 buyers in ``small``)."""
+    from contextlib import contextmanager
+
+    import sys
+
+    import fairbid.diffusion  # noqa: F401 - the package exports a function named audit; take the module
+
+    audit_mod = sys.modules["fairbid.diffusion.audit"]
+
+    seen = []
+
+    @contextmanager
+    def recorder(description, total=None):
+        steps = []
+        yield lambda n=1: steps.append(n)
+        seen.append((description, total, sum(steps)))
+
+    monkeypatch.setattr(audit_mod, "progress_task", recorder)
+    audit_mod.audit(small, "idm")
+    audit_mod.audit(small, "idm", buyers=["c", "e"])
+    assert seen == [("audit idm", 5, 5), ("audit idm", 2, 2)]

@@ -189,8 +189,14 @@ def simulate_cmd(
         ep_pool=ep_pool,
     )
     mechs = resolve_mechanisms(mechanism, cfg.dist, cfg.per_click, reserve, cfg.theta)
+    from fairbid.core.progress import progress_task
+
     # Every mechanism with the same seed: same advertisers and samples (common random numbers).
-    results = [simulate_platform(spec, cfg, seed=seed, label=label) for label, spec in mechs.items()]
+    results = []
+    with progress_task("simulate", total=len(mechs)) as advance:  # silent under --json or off a terminal
+        for label, spec in mechs.items():
+            results.append(simulate_platform(spec, cfg, seed=seed, label=label))
+            advance()
     rd = run_dir(out, "auctions-simulate", seed, {
         "command": "auctions simulate", **_cli_settings(cfg), "reserve": reserve, "seed": seed,
         "mechanisms": {k: v.to_dict() for k, v in mechs.items()},

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from fairbid.core.errors import FairbidError, check_choice, check_float, check_int
+from fairbid.core.progress import progress_task
 from fairbid.core.rng import SeedLike, as_generator
 from fairbid.diffusion.mechanisms import MECHANISMS, run_mechanism, sra_expected
 from fairbid.diffusion.network import DiffusionNetwork
@@ -181,31 +182,35 @@ def audit(net: DiffusionNetwork, mechanism: str, *, trees: str = "uniform", samp
     util0 = {b: base.utilities[b] for b in net.valid_buyers}
     rep.min_truthful_utility = min(util0.values(), default=0.0)
     rep.individually_rational = all(u >= -tol - 3 * truthful_se.get(b, 0.0) for b, u in util0.items())
-    for b in buyers or net.valid_buyers:
-        u0, se0 = util0.get(b, 0.0), truthful_se.get(b, 0.0)
-        others = [net.bid(o) for o in net.valid_buyers if o != b]
-        cands = [Strategy(bid_value=x) for x in value_grid(net.values[b], others)]
-        nbrs = sorted(x for x in net.neighbours[b] if x != net.seller)
-        cands += [Strategy(invite=s) for s in invitation_subsets(nbrs, max_exhaustive, subset_samples, rng)]
-        if mechanism == "sra":
-            cands += message_deviations()
-            cands.append(Strategy(tamper_price=-max(net.values[b], 1.0)))
-        row = {"buyer": b, "truthful_utility": u0, "max_gain": 0.0, "deviation": None}
-        for st in cands:
-            r = ev(b, st)
-            if st.tamper_price is not None and r.applied:
-                if r.aborted:
-                    rep.tamper_detected += 1
-                    continue  # the run is void: tampering gains nothing
-                rep.tamper_undetected += 1
-            gain = r.utility - u0
-            margin = gain - tol - 3 * float(np.hypot(r.stderr, se0))
-            if gain > row["max_gain"]:
-                row.update(max_gain=gain, deviation=st.describe())
-            if gain > rep.max_gain:
-                rep.max_gain, rep.buyer, rep.deviation = float(gain), b, st.describe()
-            if margin > 0:
-                rep.profitable = True
-        rep.per_buyer.append(row)
+    audited = list(buyers or net.valid_buyers)
+    # One bar step per buyer: a buyer's deviations can take seconds on a large network.
+    with progress_task(f"audit {mechanism}", total=len(audited)) as advance:
+        for b in audited:
+            u0, se0 = util0.get(b, 0.0), truthful_se.get(b, 0.0)
+            others = [net.bid(o) for o in net.valid_buyers if o != b]
+            cands = [Strategy(bid_value=x) for x in value_grid(net.values[b], others)]
+            nbrs = sorted(x for x in net.neighbours[b] if x != net.seller)
+            cands += [Strategy(invite=s) for s in invitation_subsets(nbrs, max_exhaustive, subset_samples, rng)]
+            if mechanism == "sra":
+                cands += message_deviations()
+                cands.append(Strategy(tamper_price=-max(net.values[b], 1.0)))
+            row = {"buyer": b, "truthful_utility": u0, "max_gain": 0.0, "deviation": None}
+            for st in cands:
+                r = ev(b, st)
+                if st.tamper_price is not None and r.applied:
+                    if r.aborted:
+                        rep.tamper_detected += 1
+                        continue  # the run is void: tampering gains nothing
+                    rep.tamper_undetected += 1
+                gain = r.utility - u0
+                margin = gain - tol - 3 * float(np.hypot(r.stderr, se0))
+                if gain > row["max_gain"]:
+                    row.update(max_gain=gain, deviation=st.describe())
+                if gain > rep.max_gain:
+                    rep.max_gain, rep.buyer, rep.deviation = float(gain), b, st.describe()
+                if margin > 0:
+                    rep.profitable = True
+            rep.per_buyer.append(row)
+            advance()
     rep.evaluations = ev.count
     return rep
