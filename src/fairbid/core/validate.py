@@ -199,17 +199,19 @@ def check_count(what: str, value: Any, minimum: int = 1, maximum: int = MAX_COUN
     return check_int(what, value, minimum=minimum, maximum=maximum)
 
 
-def check_allocation(what: str, items: int, bytes_per_item: float, *, fraction: float = 0.5) -> None:
+def check_allocation(what: str, items: int, bytes_per_item: float, *, fraction: float = 0.5,
+                     got: Any = None) -> None:
     """Refuse a request whose arrays (``items`` x ``bytes_per_item``) would not fit in memory.
 
     The limit is ``fraction`` of :func:`available_memory_bytes`, so the run fails at once with a clear
-    message instead of with a ``MemoryError`` (or the OOM killer) after minutes of work.
+    message instead of with a ``MemoryError`` (or the OOM killer) after minutes of work. The message
+    shows ``got`` (the user's value, say the sample count) when given, else ``items``.
     """
     need = float(items) * float(bytes_per_item)
     limit = fraction * available_memory_bytes()
     if need > limit:
         raise FairbidError(what, f"needs about {_human_bytes(need)} of memory, more than the "
-                           f"{_human_bytes(limit)} available; use a smaller value", items)
+                           f"{_human_bytes(limit)} available; use a smaller value", items if got is None else got)
 
 
 def _human_bytes(n: float) -> str:

@@ -180,7 +180,7 @@ def sample_trees(cn: CompiledNetwork, k: int, distribution: str = "uniform", see
     check_choice("trees", distribution, DISTRIBUTIONS)
     k = check_int("samples", k, minimum=1, maximum=MAX_COUNT)
     # The (k, n) int32 parents plus the evaluation's float64 win and payment arrays of the same shape.
-    check_allocation("samples", k * len(cn.ids), 20)
+    check_allocation("samples", k * len(cn.ids), 20, got=k)
     if distribution == "random-parent":
         return random_parent_trees(cn, k, seed)
     return wilson_trees(cn, k, seed)
