@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.harness import (BASE, bad_values, base_args, commands, problems, replace_param, run,
+from tests.fuzz.harness import (BASE, bad_values, base_args, commands, problems, replace_param, run, unexpected,
                                 write_bad_files, write_fixtures)
 
 COMMANDS = commands()
@@ -66,3 +66,28 @@ def test_bad_value_is_one_clean_error(cmd, param, value, files):
     argv = [*cmd.path, *replace_param(base_args(cmd, files), param, value)]
     res = run(argv, watch=[Path(files["root"])])
     assert problems(res) == [], res.describe()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NUMERIC = [(c, p) for c in COMMANDS for p in c.params if p.kind in ("int", "float") and c.id in BASE
+           and c.id not in BASE_REFUSED | {"reproduce", "cbim train", "cbim grid"}]
+#: Text a user may type for a number: digits, signs, exponents, words, whitespace, unicode digits.
+number_like = st.one_of(
+    st.text(alphabet="0123456789.-+eE_ infa", max_size=12),
+    st.sampled_from(["١٢", "½", "0x10", "1_000", " 1", "1,5", "True", "None", "-0", "1e-400", "4e-324"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(case=st.sampled_from(NUMERIC), text=number_like)
+def test_random_number_text_never_crashes(case, text, files):
+    """Random text for a numeric option: a clean refusal or (for a small valid number) a normal run.
+
+    Commands that train or run experiments are left out here: a valid small number can still mean
+    minutes of work for them (their options are covered by the fixed corpus above).
+    """
+    cmd, param = case
+    res = run([*cmd.path, *replace_param(base_args(cmd, files), param, text)], watch=[Path(files["root"])])
+    assert unexpected(res) == [], res.describe()
