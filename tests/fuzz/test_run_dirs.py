@@ -137,3 +137,29 @@ def test_cbim_run_dir_damage_is_refused(command, case, cbim_run, tmp_path):
     assert problems(res) == [], res.describe()
     if case == "missing":
         assert not target.exists()
+
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.fuzz.harness import unexpected  # noqa: E402
+from tests.fuzz.test_files import _mutate, json_values  # noqa: E402
+
+
+def test_random_config_mutations_never_crash(reproduce_run, tmp_path_factory):
+    """config.json with one field replaced by random JSON: resumed (when still valid) or refused cleanly."""
+    config = json.loads((reproduce_run / "config.json").read_text())
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(path=st.lists(st.integers(0, 20), min_size=1, max_size=3), value=json_values)
+    def check(path, value):
+        doc = _mutate(config, path, value)
+        # A config that drops "only" is valid and would run every experiment (minutes): not a fuzz case.
+        assume(not isinstance(doc, dict) or doc.get("only") is not None)
+        target = tmp_path_factory.mktemp("mut") / "copy"
+        shutil.copytree(reproduce_run, target)
+        (target / "config.json").write_text(json.dumps(doc))
+        res = run(["reproduce", "--resume", str(target)])
+        assert unexpected(res) == [], res.describe()
+
+    check()
