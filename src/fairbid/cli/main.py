@@ -96,7 +96,8 @@ class LazyGroups(TyperGroup):
 app = typer.Typer(
     cls=LazyGroups,
     name="fairbid",
-    help="Design, simulate and audit auction mechanisms on online platforms and social networks.",
+    help="Design, simulate and audit auction mechanisms on online platforms and social networks. "
+         "Bad input gives one 'error:' line and exit code 2; add --debug anywhere for a traceback.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
