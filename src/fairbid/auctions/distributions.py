@@ -177,9 +177,35 @@ def _parse(spec: Any) -> ValueDistribution:
     if not name:
         raise FairbidError("distribution", "must be a spec string like uniform:0:1", spec)
     args = [_num(spec, p) for p in parts[1:]]
-    dist = ValueDistribution(_build(name, args, spec), spec)
+    with np.errstate(over="ignore"):  # exp(1e5) -> inf is refused by _check_scale, not warned about
+        dist = ValueDistribution(_build(name, args, spec), spec)
     _check_support(dist)
+    _check_scale(dist)
     return dist
+
+
+#: Values (money) fairbid's quadrature handles: the bulk of F must lie in [0, MAX_VALUE] and not be
+#: narrower than MIN_SPREAD relative to its location (a point mass has no density to integrate).
+MAX_VALUE = 1e12
+MIN_SPREAD = 1e-9
+
+
+def _check_scale(dist: ValueDistribution) -> None:
+    """Refuse parameters whose values overflow or collapse (e.g. lognormal:1e5:1e3, beta:1e308:1e308).
+
+    Finite parameters can still give infinite quantiles or a spike narrower than double precision
+    resolves; the closed forms would then fail deep inside a solver instead of here.
+    """
+    import warnings
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        lo, hi = (float(q) for q in dist.ppf(np.array([1e-9, 1 - 1e-9])))
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi > MAX_VALUE:
+        raise FairbidError("distribution", f"parameters put values beyond {MAX_VALUE:g} (or overflow); "
+                           "rescale the values", dist.spec)
+    if hi - lo <= MIN_SPREAD * max(1.0, abs(hi)):
+        raise FairbidError("distribution", "parameters make the values a near point mass", dist.spec)
 
 
 def _check_support(dist: ValueDistribution) -> None:

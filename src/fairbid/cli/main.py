@@ -177,8 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     cut = args.index("--") if "--" in args else len(args)
     debug = "--debug" in args[:cut] or os.environ.get("FAIRBID_DEBUG", "") not in ("", "0")
     args = [a for a in args[:cut] if a != "--debug"] + args[cut:]
+    import warnings
+
     try:
-        rc = app(args=args, standalone_mode=False)
+        with warnings.catch_warnings():
+            if not debug:  # numpy/scipy RuntimeWarnings (overflow in a tail) are noise to a CLI user
+                warnings.simplefilter("ignore", RuntimeWarning)
+            rc = app(args=args, standalone_mode=False)
     except FairbidError as exc:
         if debug:
             raise
