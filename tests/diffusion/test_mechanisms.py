@@ -98,3 +98,16 @@ def test_numba_dominators_equal_networkx(net):
 
     cn = net.compiled
     assert immediate_dominators(cn, "numba").tolist() == immediate_dominators(cn, "networkx").tolist()
+
+
+def test_sra_run_count_is_bounded(small):
+    """10^5 protocol runs are minutes; one more is refused before the first run (no hang)."""
+    import pytest
+
+    from fairbid.core.errors import FairbidError
+    from fairbid.diffusion.mechanisms import MAX_SRA_RUNS, run_mechanism, sra_expected
+
+    with pytest.raises(FairbidError, match="--samples: must be at most 100000"):
+        sra_expected(small, samples=MAX_SRA_RUNS + 1)
+    with pytest.raises(FairbidError, match="--samples: must be at most 100000"):
+        run_mechanism(small, "sra", samples=10**12)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from fairbid.core.errors import check_choice, check_int
+from fairbid.core.progress import progress_iter
 from fairbid.core.registry import names
 from fairbid.core.rng import SeedLike, spawn
 from fairbid.diffusion.idm import idm
@@ -23,6 +24,9 @@ from fairbid.diffusion.vickrey import vickrey_neighbours
 #: Mechanism names the CLI and :func:`run_mechanism` accept: read from the registry (diffusion/catalog.py).
 MECHANISMS = names("diffusion", kind="mechanism")
 SRA_EXACT_LIMIT = 256
+#: Most protocol runs ``sra_expected`` accepts: each run is a full message exchange (~3 ms for 7
+#: buyers), so 10^5 runs are minutes; more is a typo of the sample count, refused at once.
+MAX_SRA_RUNS = 100_000
 
 
 def run_mechanism(net: DiffusionNetwork, mechanism: str, *, trees: str = "uniform", samples: int | None = None,
@@ -45,7 +49,7 @@ def run_mechanism(net: DiffusionNetwork, mechanism: str, *, trees: str = "unifor
         return sra_crm(net, trees, samples=samples, limit=limit, seed=seed)
     if samples is None:
         return run_sra(net, seed=seed, keep_log=False).outcome()
-    return sra_expected(net, samples=check_int("--samples", samples, minimum=1), seed=seed)
+    return sra_expected(net, samples=check_int("--samples", samples, minimum=1, maximum=MAX_SRA_RUNS), seed=seed)
 
 
 def sra_expected(net: DiffusionNetwork, *, strategies: Mapping[str, Strategy] | None = None,
@@ -67,9 +71,9 @@ def sra_expected(net: DiffusionNetwork, *, strategies: Mapping[str, Strategy] | 
                 for row in parents]
         exact = True
     else:
-        k = samples or 200
+        k = check_int("--samples", samples or 200, minimum=1, maximum=MAX_SRA_RUNS)
         runs = [run_sra(net, strategies=strategies, keep_log=False, runtime="serial", seed=ss)
-                for ss in spawn(seed, k)]
+                for ss in progress_iter(spawn(seed, k), k, "SRA protocol runs" if k >= 1000 else None)]
         exact = False
     k = len(runs)
     util = np.array([[r.utilities[b] for b in net.buyers] for r in runs])
