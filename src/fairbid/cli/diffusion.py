@@ -17,8 +17,8 @@ MechanismOpt = Annotated[str, typer.Option("--mechanism", help="vickrey-neighbou
 TreesOpt = Annotated[str, typer.Option("--trees", help="sra-crm tree distribution: uniform or random-parent.")]
 SamplesOpt = Annotated[
     int | None,
-    typer.Option("--samples", help="sra-crm: sampled trees (default exact when enumerable); sra: protocol runs "
-                 "(at most 10^8, and what fits in memory).", min=1, max=10**8),
+    typer.Option("--samples", help="sra-crm: sampled trees (default exact when enumerable; at most 10^8 and what "
+                 "fits in memory); sra: protocol runs (at most 10^5).", min=1, max=10**8),
 ]
 
 
