@@ -114,6 +114,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "choice": ("fairbid.cli.choice", "app", "Collective choice: funding public projects, Nash product rule (seed 002)."),
     "contests": ("fairbid.cli.contests", "app", "All-pay contests and prize design with threshold objectives (seed 002)."),
     "elicitation": ("fairbid.cli.elicitation", "app", "Peer prediction without ground truth: OA, PTS, DMI (seed 000)."),
+    "online": ("fairbid.cli.online", "app", "Online allocation: prophet static pricing, reusable resources (seed 002)."),
     "games": ("fairbid.cli.games", "app", "Stackelberg security games: SSE by multiple LPs and ORIGAMI (seed 000)."),
 }
 

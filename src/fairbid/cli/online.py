@@ -1,0 +1,94 @@
+"""``fairbid online``: online allocation and matching (seed 002): prophet pricing, reusable resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fairbid.cli.common import JsonOpt, OutOpt, SeedOpt, emit, save_run, start
+from fairbid.core.errors import FairbidError
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("prophet")
+def prophet_cmd(k: Annotated[int, typer.Option("--k", help="Units to sell (>= 1).")],
+                n: Annotated[int | None, typer.Option("--n", help="Number of i.i.d. items (with --values).")] = None,
+                values: Annotated[str | None, typer.Option("--values", help="i.i.d. value SPEC, e.g. uniform:0:1.")] = None,
+                values_file: Annotated[Path | None, typer.Option(
+                    "--values-file", help='JSON {"values": [SPEC, ...]}: one distribution per item, arrival order.')] = None,
+                check_samples: Annotated[int, typer.Option(
+                    "--check-samples", help="Also Monte Carlo check with this many samples (0: off, <= 10^7).")] = 0,
+                seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Static threshold mu_k(p) = delta_k(p): price, policy value, prophet value, ratio, guarantee."""
+    from fairbid.core.errors import check_int
+
+    start(json_mode)
+    check_int("--k", k, minimum=1, maximum=1000)
+    check_int("--check-samples", check_samples, minimum=0, maximum=10**7)
+    if (values is None) == (values_file is None):
+        raise FairbidError("--values", "give exactly one of --values SPEC (with --n) or --values-file", None)
+    if values_file is not None:
+        from fairbid.core.validate import load_json_file, require_type
+
+        data = require_type("--values-file", load_json_file(values_file, "--values-file"), dict, "an object")
+        specs = require_type("--values-file: values", data.get("values"), list, "a list of SPEC strings")
+        for i, s in enumerate(specs):
+            require_type(f"--values-file: values[{i}]", s, str, "a SPEC string")
+        if n is not None and n != len(specs):
+            raise FairbidError("--n", "must equal the number of distributions in --values-file", n)
+        arg, nn = specs, None
+    else:
+        if n is None:
+            raise FairbidError("--n", "is required with --values")
+        check_int("--n", n, minimum=1, maximum=100_000)
+        arg, nn = values, n
+    from fairbid.online import prophet, simulate_prophet
+
+    r = prophet(arg, k, nn)
+    result = r.as_dict()
+    if check_samples:
+        mc = simulate_prophet(arg, k, r.price, nn, samples=check_samples, seed=seed)
+        result["monte_carlo"] = mc
+    save_run(out, "online-prophet", seed, {"command": "online prophet", "k": k, "n": r.n, "values": values,
+                                           "values_file": str(values_file) if values_file else None,
+                                           "check_samples": check_samples}, result)
+    emit(result, json_mode, title=f"static pricing, k = {k}")
+
+
+@app.command("reusable")
+def reusable_cmd(resources: Annotated[int, typer.Option("--resources", help="Resources m (1..10^4).")] = 20,
+                 requests: Annotated[int, typer.Option("--requests", help="Requests T (1..10^6).")] = 2000,
+                 degree: Annotated[int, typer.Option("--degree", help="Eligible resources per request.")] = 3,
+                 capacity: Annotated[int, typer.Option("--capacity", help="Units per resource.")] = 5,
+                 durations: Annotated[str, typer.Option(
+                     "--durations", help="Usage duration SPEC (exponential:1, fixed:2, ...); non-negative.")] = "exponential:1",
+                 reps: Annotated[int, typer.Option("--reps", help="Duration realisations per policy.")] = 20,
+                 lp: Annotated[bool, typer.Option("--lp/--no-lp", help="Solve the offline LP benchmark.")] = True,
+                 seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Greedy, balance and ranking-based policies against the clairvoyant LP on a random instance."""
+    from fairbid.core.errors import check_int
+
+    start(json_mode)
+    check_int("--resources", resources, minimum=1, maximum=10_000)
+    check_int("--requests", requests, minimum=1, maximum=10**6)
+    check_int("--degree", degree, minimum=1, maximum=resources)
+    check_int("--capacity", capacity, minimum=1, maximum=10_000)
+    check_int("--reps", reps, minimum=1, maximum=10_000)
+    from fairbid.online import POLICIES, duration_distribution, expected_reward, lp_upper_bound, random_instance
+
+    duration_distribution(durations, "--durations")
+    inst = random_instance(resources, requests, degree=degree, capacity=capacity, durations=durations, seed=seed)
+    result: dict = {"lp_value": lp_upper_bound(inst)["value"] if lp else None}
+    for p in POLICIES:
+        mean, se = expected_reward(inst, p, reps=reps, seed=seed)
+        result[p] = {"reward": mean, "stderr": se,
+                     "ratio": mean / result["lp_value"] if lp and result["lp_value"] > 0 else None}
+    save_run(out, "online-reusable", seed, {"command": "online reusable", "resources": resources,
+                                            "requests": requests, "degree": degree, "capacity": capacity,
+                                            "durations": durations, "reps": reps, "lp": lp}, result,
+             tables={"policies": {"policy": list(POLICIES), "reward": [result[p]["reward"] for p in POLICIES],
+                                  "stderr": [result[p]["stderr"] for p in POLICIES]}})
+    emit(result, json_mode, title="reusable resources")

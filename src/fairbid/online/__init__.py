@@ -1,0 +1,36 @@
+"""fairbid.online: online allocation and matching (seed 002), flat public API.
+
+Implemented: static pricing for multi-unit prophet inequalities (Chawla-Devanur-Lykouris) and online
+allocation of reusable resources (Goyal-Iyengar-Udwani). See the module docstrings for what is open.
+"""
+
+from fairbid.online.prophet import (
+    ProphetResult,
+    guarantee,
+    policy_value,
+    prophet,
+    prophet_value,
+    simulate_prophet,
+    static_price,
+    statistics,
+    worst_case_search,
+)
+from fairbid.online.reusable import (
+    POLICIES,
+    ReusableInstance,
+    brute_force_optimum,
+    duration_distribution,
+    duration_draws,
+    expected_reward,
+    lp_upper_bound,
+    make_instance,
+    random_instance,
+    simulate,
+)
+
+__all__ = [
+    "POLICIES", "ProphetResult", "ReusableInstance", "brute_force_optimum", "duration_distribution",
+    "duration_draws", "expected_reward", "guarantee", "lp_upper_bound", "make_instance", "policy_value",
+    "prophet", "prophet_value", "random_instance", "simulate", "simulate_prophet", "static_price", "statistics",
+    "worst_case_search",
+]

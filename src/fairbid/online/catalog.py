@@ -1,0 +1,51 @@
+"""Registry entries of fairbid.online (seed 002): what ``fairbid list`` shows for this subpackage."""
+
+from __future__ import annotations
+
+from fairbid.core.registry import Claim, Entry, register_entry
+
+_P = "tests/online/test_prophet.py::"
+_R = "tests/online/test_reusable.py::"
+
+for _entry in (
+    Entry(
+        name="online.static-price", title="Static price mu_k(p) = delta_k(p) for k-unit prophet inequalities",
+        seed="002", subpackage="online", kind="policy", solver="fairbid.online.prophet:prophet",
+        check="fairbid.online.prophet:simulate_prophet",
+        source="Chawla, Devanur, Lykouris: Static Pricing for Multi-unit Prophet Inequalities",
+        cli="fairbid online prophet --k K --n N --values SPEC",
+        claims=(
+            Claim("samuel-cahn-median-rule-k1", True, _P + "test_k1_closed_form"),
+            Claim("guarantee-0.585-0.630-0.660-0.682", True, _P + "test_guarantees_match_paper"),
+            Claim("ratio-above-guarantee", True, _P + "test_ratio_between_guarantee_and_one"),
+            Claim("agrees-with-monte-carlo", True, _P + "test_exact_matches_monte_carlo"),
+        ),
+    ),
+    Entry(
+        name="online.reusable-rank", title="Ranking-based allocation of reusable resources (unit-indexed penalty)",
+        seed="002", subpackage="online", kind="policy", solver="fairbid.online.reusable:simulate",
+        check="fairbid.online.reusable:lp_upper_bound",
+        source="Goyal, Iyengar, Udwani: Asymptotically Optimal Competitive Ratio for Online Allocation of "
+               "Reusable Resources",
+        cli="fairbid online reusable --policy rank",
+        claims=(
+            Claim("ratio<=1-vs-LP", True, _R + "test_policies_below_lp"),
+            Claim("lp-matches-brute-force", True, _R + "test_mip_equals_brute_force"),
+        ),
+    ),
+    Entry(
+        name="online.reusable-greedy", title="Greedy allocation of reusable resources (baseline)",
+        seed="002", subpackage="online", kind="policy", solver="fairbid.online.reusable:simulate",
+        check="fairbid.online.reusable:brute_force_optimum", source="baseline named in Goyal-Iyengar-Udwani",
+        cli="fairbid online reusable --policy greedy",
+        claims=(Claim("competitive-ratio>=0.5-deterministic", True, _R + "test_greedy_half_competitive"),),
+    ),
+    Entry(
+        name="online.reusable-lp", title="Clairvoyant expected-usage LP for reusable resources (HiGHS)",
+        seed="002", subpackage="online", kind="solver", solver="fairbid.online.reusable:lp_upper_bound",
+        check="fairbid.online.reusable:brute_force_optimum", source="offline benchmark of Goyal-Iyengar-Udwani",
+        cli="fairbid online reusable",
+        claims=(Claim("upper-bounds-opt", True, _R + "test_mip_equals_brute_force"),),
+    ),
+):
+    register_entry(_entry)
