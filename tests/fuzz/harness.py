@@ -90,13 +90,17 @@ NETWORK = {"seller": "s", "edges": [["s", "a"], ["s", "b"], ["a", "c"], ["b", "c
 INSTANCE = {"budgets": {"x": 1, "y": 2, "z": 1}, "approvals": {"x": ["a"], "y": ["b"], "z": ["a", "b"]}}
 PRIOR = {"joint": [[0.4, 0.1], [0.1, 0.4]]}
 EDGES = "# tiny graph\n1 2\n2 3\n1 4\n4 5\n"
+SECURITY = {"resources": 1, "targets": [
+    {"def_covered": 1, "def_uncovered": -2, "att_covered": -1, "att_uncovered": 2},
+    {"def_covered": 2, "def_uncovered": -1, "att_covered": -2, "att_uncovered": 1}]}
 
 
 def write_fixtures(root: Path) -> dict[str, str]:
     """Valid input files under ``root``; returns placeholder -> path."""
     root.mkdir(parents=True, exist_ok=True)
     files = {"network": ("network.json", json.dumps(NETWORK)), "instance": ("instance.json", json.dumps(INSTANCE)),
-             "prior": ("prior.json", json.dumps(PRIOR)), "edges": ("edges.txt", EDGES)}
+             "prior": ("prior.json", json.dumps(PRIOR)), "edges": ("edges.txt", EDGES),
+             "security": ("security.json", json.dumps(SECURITY))}
     out = {}
     for key, (name, text) in files.items():
         (root / name).write_text(text)
@@ -132,6 +136,7 @@ BASE: dict[str, list[str]] = {
     "contests allpay": ["--values", "1,0.5", "--prizes", "1"],
     "contests design": ["--players", "3"],
     "elicitation audit": ["--signals", "2", "--mechanism", "oa"],
+    "games security": ["--instance", "{security}"],
 }
 
 PLACEHOLDER = {"int": "2", "float": "0.5", "str": "x", "path": "{file}"}

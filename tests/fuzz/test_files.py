@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.harness import BASE, INSTANCE, NETWORK, PRIOR, base_args, commands, problems, replace_param, run, \
+from tests.fuzz.harness import BASE, INSTANCE, NETWORK, PRIOR, SECURITY, base_args, commands, problems, replace_param, run, \
     unexpected
 
 COMMANDS = {c.id: c for c in commands()}
-DOCS = {"network": NETWORK, "instance": INSTANCE, "prior": PRIOR}
+DOCS = {"network": NETWORK, "instance": INSTANCE, "prior": PRIOR, "security": SECURITY}
 
 
 #: Invocations reading a JSON file, besides those of BASE (whose own base uses another input).
@@ -41,7 +41,7 @@ def _json_targets():
 
 TARGETS = _json_targets()
 DEEP = "[" * 100_000 + "]" * 100_000
-WRONG_VALUES = [5, "x", None, [], {}, True, 10**400, json.loads("[" * 40 + "1" + "]" * 40), {"k": 1}]
+WRONG_VALUES = [-5, "x", None, [], {}, True, 10**400, json.loads("[" * 40 + "1" + "]" * 40), {"k": 1}]
 
 
 def _raw_corpus(fmt: str) -> list[tuple[str, bytes]]:
