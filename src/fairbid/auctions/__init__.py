@@ -78,3 +78,10 @@ from fairbid.auctions.platform import (
     simulate_platform,
     simulate_readings,
 )
+from fairbid.auctions.optimal_correlated import (  # noqa: E402  (seed 002: optimal DSIC auctions, correlated values)
+    CorrelatedInstance,
+    OptimalAuction,
+    check_mechanism,
+    optimal_dsic_auction,
+    random_correlated_instance,
+)

@@ -98,3 +98,38 @@ for _entry in (
     ),
 ):
     register_entry(_entry)
+
+# Seed 002 (Feldman-Lavi, WINE 2021): optimal DSIC auctions for correlated values, by LP.
+_FL = "Feldman, Lavi: Optimal DSIC Auctions for Correlated Private Values: Ex-Post vs. Ex-Interim IR"
+_TO = "tests/auctions/test_optimal_correlated.py::"
+for _entry in (
+    Entry(
+        name="auctions.optimal-epir", title="Revenue-optimal DSIC auction, ex-post IR, correlated values (LP)",
+        seed="002", subpackage="auctions", kind="mechanism",
+        solver="fairbid.auctions.optimal_correlated:optimal_dsic_auction",
+        check="fairbid.auctions.optimal_correlated:check_mechanism", source=_FL,
+        cli="fairbid auctions optimal --ir ex-post",
+        claims=(
+            Claim("IC", True, _TO + "test_lp_optimum_dominates_feasible_mechanisms"),
+            Claim("IR-ex-post", True, _TO + "test_lp_optimum_dominates_feasible_mechanisms"),
+            Claim("revenue>=second-price-with-reserve", True, _TO + "test_lp_optimum_dominates_feasible_mechanisms"),
+            Claim("matches-Myerson-independent", True, _TO + "test_independent_uniform_matches_myerson"),
+            Claim("matches-posted-price-one-bidder", True, _TO + "test_one_bidder_is_the_best_posted_price"),
+            Claim("full-surplus-extraction", False, _TO + "test_cremer_mclean_full_extraction"),
+        ),
+    ),
+    Entry(
+        name="auctions.optimal-eiir", title="Revenue-optimal DSIC auction, ex-interim IR, correlated values (LP)",
+        seed="002", subpackage="auctions", kind="mechanism",
+        solver="fairbid.auctions.optimal_correlated:optimal_dsic_auction",
+        check="fairbid.auctions.optimal_correlated:check_mechanism", source=_FL,
+        cli="fairbid auctions optimal --ir ex-interim",
+        claims=(
+            Claim("IC", True, _TO + "test_lp_optimum_dominates_feasible_mechanisms"),
+            Claim("IR-ex-interim", True, _TO + "test_lp_optimum_dominates_feasible_mechanisms"),
+            Claim("revenue>=EPIR-optimum", True, _TO + "test_lp_optimum_dominates_feasible_mechanisms"),
+            Claim("full-surplus-extraction", True, _TO + "test_cremer_mclean_full_extraction"),
+        ),
+    ),
+):
+    register_entry(_entry)
