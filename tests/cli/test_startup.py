@@ -44,3 +44,16 @@ def test_flags_have_no_bool_metavar(capsys: pytest.CaptureFixture[str]) -> None:
     main(["diffusion", "run", "--help"])
     out = capsys.readouterr().out
     assert "--json" in out and "<bool>" not in out
+
+
+def test_no_command_shows_a_bool_metavar(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command of every group (read from the app), not just one: flags take no value."""
+    from fairbid.cli.main import main
+    from tests.fuzz.harness import commands
+
+    cmds = commands()
+    assert len(cmds) >= 20
+    for cmd in cmds:
+        main([*cmd.path, "--help"])
+        out = capsys.readouterr().out
+        assert "Usage" in out and "<bool>" not in out, cmd.id
