@@ -86,3 +86,9 @@ def test_inf_allowed_only_where_the_help_says_so(monkeypatch):
                              ("(inf allowed)", float("nan"))):
         with __import__("pytest").raises(typer.BadParameter):
             m._check_number(Opt(help_text), None, value)
+
+
+def test_empty_only_is_refused_not_everything(capsys, tmp_path):
+    assert main(["reproduce", "--only", " , ", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == "error: --only: names no experiment (got ' , ')"
+    assert list(tmp_path.iterdir()) == []

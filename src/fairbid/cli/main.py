@@ -114,6 +114,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "choice": ("fairbid.cli.choice", "app", "Collective choice: funding public projects, Nash product rule (seed 002)."),
     "contests": ("fairbid.cli.contests", "app", "All-pay contests and prize design with threshold objectives (seed 002)."),
     "elicitation": ("fairbid.cli.elicitation", "app", "Peer prediction without ground truth: OA, PTS, DMI (seed 000)."),
+    "markets": ("fairbid.cli.markets", "app", "Fisher, Arrow-Debreu, pacing and throttling equilibria (seeds 000, 002)."),
     "online": ("fairbid.cli.online", "app", "Online allocation: prophet static pricing, reusable resources (seed 002)."),
     "games": ("fairbid.cli.games", "app", "Stackelberg security games: SSE by multiple LPs and ORIGAMI (seed 000)."),
 }
@@ -132,9 +133,11 @@ def reproduce(
     """Run every registered paper experiment; print the path of report.html."""
     from fairbid.core.reproduce import reproduce as run
 
+    names = [s.strip() for s in only.split(",") if s.strip()] if only is not None else None
+    if names == []:  # "--only ''" would otherwise mean "everything": minutes of work nobody asked for
+        raise FairbidError("--only", "names no experiment", only)
     report = run(
-        out=out, scale=scale, seed=seed, backend=backend, workers=workers, resume=resume,
-        only=[s.strip() for s in only.split(",") if s.strip()] if only else None,
+        out=out, scale=scale, seed=seed, backend=backend, workers=workers, resume=resume, only=names,
         log=_log_line(),
     )
     typer.echo(str(report))
