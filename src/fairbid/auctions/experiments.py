@@ -235,3 +235,4 @@ except ModuleNotFoundError as exc:
     # Only a missing experiments_sim is fine; a broken import inside it must surface.
     if exc.name != "fairbid.auctions.experiments_sim":
         raise
+import fairbid.auctions.experiments_optimal  # noqa: E402,F401  (seed 002: optimal DSIC auctions, correlated values)
