@@ -85,3 +85,9 @@ from fairbid.auctions.optimal_correlated import (  # noqa: E402  (seed 002: opti
     optimal_dsic_auction,
     random_correlated_instance,
 )
+from fairbid.auctions.robust import (  # noqa: E402  (seed 000: correlation-robust selling)
+    RobustResult,
+    robust_additive_mechanism,
+    separate_sale_revenue,
+    worst_case_revenue,
+)

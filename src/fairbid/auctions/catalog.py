@@ -133,3 +133,19 @@ for _entry in (
     ),
 ):
     register_entry(_entry)
+
+# Seed 000 talk "Correlation-robust mechanism design" (Carroll's framework): max-min selling by one LP.
+_TR = "tests/auctions/test_optimal_robust.py::"
+register_entry(Entry(
+    name="auctions.correlation-robust", title="Correlation-robust (max-min) selling to an additive buyer, one LP",
+    seed="000", subpackage="auctions", kind="mechanism", solver="fairbid.auctions.robust:robust_additive_mechanism",
+    check="fairbid.auctions.robust:worst_case_revenue",
+    source="Correlation-robust mechanism design (seed 000 talk); Carroll, Econometrica 2017",
+    cli="fairbid auctions robust",
+    claims=(
+        Claim("matches-Carroll-separate-sale", True, _TR + "test_maxmin_lp_equals_separate_sale"),
+        Claim("IC", True, _TR + "test_maxmin_lp_equals_separate_sale"),
+        Claim("IR", True, _TR + "test_maxmin_lp_equals_separate_sale"),
+        Claim("hand-computed-example", True, _TR + "test_two_items_by_hand"),
+    ),
+))

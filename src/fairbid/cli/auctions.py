@@ -283,3 +283,43 @@ def optimal_cmd(
     save_run(out, "auctions-optimal", 0, {"command": "auctions optimal", "instance": str(instance), "ir": ir},
              summary, tables={"mechanism": flat})
     emit(result, json_mode, title=f"optimal DSIC auction ({ir})")
+
+
+@app.command("robust")
+def robust_cmd(
+    instance: Annotated[str, typer.Option("--instance", help='JSON: {"values": [[v, ...] per item], "marginals": '
+                                                             '[[p, ...] per item]} for one additive buyer.')],
+    out: OutOpt = None,
+    json_mode: JsonOpt = False,
+) -> None:
+    """Correlation-robust (max-min over couplings of the marginals) selling mechanism by one LP (seed 000)."""
+    from fairbid.auctions.robust import MAX_TYPES, robust_additive_mechanism, separate_sale_revenue
+    from fairbid.cli.common import save_run
+    from fairbid.core.errors import FairbidError
+    from fairbid.core.validate import load_json_file, require_type, require_vector
+
+    start(json_mode)
+    data = require_type("instance", load_json_file(instance, "--instance"), dict, "a JSON object")
+    for key in data:
+        if key not in ("values", "marginals"):
+            raise FairbidError("instance", "unknown field", key)
+    for key in ("values", "marginals"):
+        if key not in data:
+            raise FairbidError(key, "is missing")
+    vals = require_type("values", data["values"], list, "a list of value lists")
+    margs = require_type("marginals", data["marginals"], list, "a list of probability lists")
+    if not vals or len(vals) != len(margs) or len(vals) > 11:
+        raise FairbidError("values", "need 1 to 11 items and one marginal per item", len(vals))
+    vals = [require_vector(f"values[{j}]", v, low=0, high=1e12) for j, v in enumerate(vals)]
+    margs = [require_vector(f"marginals[{j}]", f, low=0, high=1) for j, f in enumerate(margs)]
+    size = 1
+    for v in vals:
+        size *= max(len(v), 1)
+    if size > MAX_TYPES:
+        raise FairbidError("values", f"at most {MAX_TYPES} joint types", size)
+    res = robust_additive_mechanism(vals, margs)
+    result = {**res.as_dict(), "separate_sale_revenue": separate_sale_revenue(vals, margs)}
+    save_run(out, "auctions-robust", 0, {"command": "auctions robust", "instance": str(instance)},
+             {"worst_case_revenue": res.revenue, "separate_sale_revenue": result["separate_sale_revenue"]},
+             tables={"menu": {"type": [str(t) for t in res.types.tolist()], "price": res.price.tolist()}})
+    emit(result, json_mode, title="correlation-robust mechanism (max-min revenue)")
