@@ -1,0 +1,73 @@
+"""Registry entries of fairbid.markets (seeds 000, 002): what ``fairbid list`` shows for this subpackage."""
+
+from __future__ import annotations
+
+from fairbid.core.registry import Claim, Entry, register_entry
+
+_T = "tests/markets/test_markets.py::"
+_M = "fairbid.markets"
+_CHECK = "fairbid.markets.check:check_equilibrium"
+
+for _entry in (
+    Entry(name="markets.fisher-linear", title="Linear Fisher market: Eisenberg-Gale program (cvxpy) + LP polish",
+          seed="000", subpackage="markets", kind="model", solver=f"{_M}.fisher:fisher_linear", check=_CHECK,
+          source="Eisenberg-Gale 1959; basis of 'Computing Equilibria in Fisher Markets with Satiation' (seed 000)",
+          cli="fairbid markets solve --model fisher-linear --method eg",
+          claims=(Claim("hand-computed-example", True, _T + "test_fisher_3x2_by_hand"),
+                  Claim("equilibrium", True, _T + "test_fisher_solvers_agree"),
+                  Claim("checker-detects-non-equilibrium", True, _T + "test_checker_flags_wrong_prices"))),
+    Entry(name="markets.proportional-response", title="Proportional-response dynamics for linear Fisher markets (numba)",
+          seed="000", subpackage="markets", kind="algorithm", solver=f"{_M}.fisher:proportional_response",
+          check=_CHECK, source="Wu and Zhang 2007; Birnbaum, Devanur, Xiao 2011",
+          cli="fairbid markets solve --model fisher-linear --method pr",
+          claims=(Claim("hand-computed-example", True, _T + "test_fisher_2x2_by_hand"),
+                  Claim("agrees-with-reference", True, _T + "test_pr_medium_agrees_with_eg"))),
+    Entry(name="markets.fisher-satiation", title="Fisher market with utility limits (capped Eisenberg-Gale + LP polish)",
+          seed="000", subpackage="markets", kind="model", solver=f"{_M}.satiation:fisher_satiation", check=_CHECK,
+          source="Bei, Garg, Hoefer, Mehlhorn, Earning and Utility Limits in Fisher Markets (TEAC 2019)",
+          cli="fairbid markets solve --model fisher-satiation",
+          claims=(Claim("hand-computed-example", True, _T + "test_satiation_by_hand"),
+                  Claim("equilibrium", True, _T + "test_satiation_checker_holds"))),
+    Entry(name="markets.arrow-debreu-linear", title="Linear Arrow-Debreu exchange market (Jain's convex program)",
+          seed="000", subpackage="markets", kind="model", solver=f"{_M}.arrow_debreu:arrow_debreu_linear",
+          check=_CHECK, source="Jain 2007 (SIAM J. Comput.); talk: Duan, Garg, Mehlhorn combinatorial algorithm",
+          cli="fairbid markets solve --model arrow-debreu-linear",
+          claims=(Claim("hand-computed-example", True, _T + "test_arrow_debreu_by_hand"),
+                  Claim("equilibrium", True, _T + "test_arrow_debreu_checker_holds"),
+                  Claim("existence-condition-checked", True, _T + "test_arrow_debreu_refuses_disconnected"))),
+    Entry(name="markets.pacing-fp", title="First-price pacing equilibrium (quasi-linear EG / proportional response)",
+          seed="002", subpackage="markets", kind="model", solver=f"{_M}.pacing:pacing_fp", check=_CHECK,
+          source="Conitzer, Kroer, Panigrahi et al., Pacing Equilibrium in First Price Auction Markets (2022)",
+          cli="fairbid markets solve --model pacing-fp",
+          claims=(Claim("hand-computed-example", True, _T + "test_pacing_fp_by_hand"),
+                  Claim("equilibrium", True, _T + "test_pacing_fp_solvers_agree"),
+                  Claim("budget-feasible", True, _T + "test_pacing_fp_solvers_agree"))),
+    Entry(name="markets.pacing-sp", title="Second-price pacing equilibrium (MIP, scipy milp / HiGHS; reports failure)",
+          seed="002", subpackage="markets", kind="model", solver=f"{_M}.pacing:pacing_sp", check=_CHECK,
+          source="Conitzer, Kroer, Sodomka, Stier-Moses, Multiplicative Pacing Equilibria in Auction Markets (2018)",
+          cli="fairbid markets solve --model pacing-sp",
+          claims=(Claim("hand-computed-example", True, _T + "test_pacing_sp_by_hand"),
+                  Claim("equilibrium", True, _T + "test_pacing_sp_mip_checker_holds"))),
+    Entry(name="markets.throttling-fp", title="First-price throttling equilibrium (monotone tatonnement, unique)",
+          seed="002", subpackage="markets", kind="model", solver=f"{_M}.throttling:throttling_fp", check=_CHECK,
+          source="Chen, Kroer, Kumar, Throttling Equilibria in Auction Markets (WINE 2021)",
+          cli="fairbid markets solve --model throttling-fp",
+          claims=(Claim("hand-computed-example", True, _T + "test_throttling_by_hand"),
+                  Claim("equilibrium", True, _T + "test_throttling_checker_holds"))),
+    Entry(name="markets.throttling-sp", title="Second-price throttling equilibrium (damped fixed point; reports failure)",
+          seed="002", subpackage="markets", kind="model", solver=f"{_M}.throttling:throttling_sp", check=_CHECK,
+          source="Chen, Kroer, Kumar, Throttling Equilibria in Auction Markets (WINE 2021)",
+          cli="fairbid markets solve --model throttling-sp",
+          claims=(Claim("hand-computed-example", True, _T + "test_throttling_by_hand"),
+                  Claim("converges-on-random-instances", True, _T + "test_throttling_sp_converges_often"))),
+    Entry(name="markets.sequential-auction-lottery",
+          title="Licences: sequential auction and lottery SAL(k1) vs the pSP-style auction/lottery mixture",
+          seed="000", subpackage="markets", kind="mechanism", solver=f"{_M}.licences:sal_outcome",
+          check=f"{_M}.licences:simulate_psp_licence",
+          source="Auction or Lottery: Balancing Efficiency and Equality in Vehicle Licenses Allocation (seed 000)",
+          cli="fairbid markets licences",
+          claims=(Claim("hand-computed-example", True, _T + "test_sal_by_hand"),
+                  Claim("dominates-mixture", True, _T + "test_sal_by_hand"),
+                  Claim("agrees-with-reference", True, _T + "test_psp_licence_matches_closed_form"))),
+):
+    register_entry(_entry)
