@@ -104,3 +104,14 @@ def test_bad_inputs():
         make_instance([0.0], [[0]], [1.0], [0], "fixed:1")
     with pytest.raises(FairbidError, match="eligible"):
         make_instance([0.0], [[3]], [1.0], [1], "fixed:1")
+
+
+def test_recursive_lp_equals_window_lp():
+    # Exponential durations are memoryless, so the recursive usage rows are the window rows summed in
+    # closed form: the two LPs have the same optimum (window with a negligible tail cut).
+    inst = random_instance(10, 400, degree=3, capacity=2, durations="exponential:1.5", seed=4)
+    w = lp_upper_bound(inst, formulation="window", tail_tol=1e-13)["value"]
+    r = lp_upper_bound(inst, formulation="recursive")["value"]
+    assert r == pytest.approx(w, rel=1e-7)
+    with pytest.raises(FairbidError, match="recursive"):
+        lp_upper_bound(random_instance(3, 10, durations="fixed:1", seed=0), formulation="recursive")

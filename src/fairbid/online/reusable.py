@@ -248,34 +248,76 @@ def expected_reward(inst: ReusableInstance, policy: str, reps: int = 50, penalty
     return float(vals.mean()), float(vals.std(ddof=1) / np.sqrt(reps)) if reps > 1 else 0.0
 
 
+def _memoryless_scale(d: Any) -> float | None:
+    """The mean of an exponential duration starting at 0 (memoryless), else None."""
+    dist = getattr(d, "dist", None)
+    if getattr(dist, "name", "") == "expon" and float(d.support()[0]) == 0.0:
+        return float(d.mean())
+    return None
+
+
 def lp_upper_bound(inst: ReusableInstance, tail_tol: float = 1e-9, integral: bool = False,
-                   time_limit: float = 300.0) -> dict[str, Any]:
+                   formulation: str = "auto", time_limit: float = 300.0) -> dict[str, Any]:
     """The clairvoyant expected-usage LP (``integral=True``: the MIP, exact offline optimum when the
-    durations are deterministic), solved by HiGHS through scipy."""
+    durations are deterministic), solved by HiGHS through scipy.
+
+    Parameters
+    ----------
+    tail_tol : float
+        Window formulation: usage terms x_{i tau} P(D_i > a_t - a_tau) with probability below this are
+        dropped (a looser constraint, so the value stays an upper bound).
+    formulation : {"auto", "window", "recursive"}
+        ``"recursive"`` (memoryless, i.e. exponential durations from 0, only): usage after the j-th
+        arrival eligible for i is u_j = exp(-(a_j - a_{j-1}) / theta) u_{j-1} + x_j <= c_i, the same LP
+        with O(1) nonzeros per row instead of one per still-busy past request. ``"auto"`` uses it for
+        exponential resources and the window for the others.
+    """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-
+    check_choice("formulation", formulation, ("auto", "window", "recursive"))
     E = inst.indices.size
     if E == 0:
         return {"value": 0.0, "x": np.zeros(0), "status": "no edges"}
     req = np.repeat(np.arange(inst.T), np.diff(inst.indptr))
     rows, cols, vals = [req], [np.arange(E)], [np.ones(E)]
-    nrow = inst.T
-    ubs_list: list[np.ndarray] = []
-    for i in range(inst.m):  # capacity rows: at each arrival eligible for i
-        edges = np.flatnonzero(inst.indices == i)
+    lows, ups = [np.full(inst.T, -np.inf)], [np.ones(inst.T)]
+    nrow, nvar = inst.T, E
+    aux_hi: list[np.ndarray] = []
+    by_res = np.argsort(inst.indices, kind="stable")  # edges grouped by resource, in arrival order
+    bounds_at = np.searchsorted(inst.indices[by_res], np.arange(inst.m + 1))
+    for i in range(inst.m):
+        edges = by_res[bounds_at[i]:bounds_at[i + 1]]
         if edges.size == 0:
             continue
         times = inst.arrivals[req[edges]]
         d = duration_distribution(inst.durations[i])
+        cap = float(inst.capacity[i])
+        theta = _memoryless_scale(d)
+        if formulation == "recursive" and theta is None:
+            raise FairbidError("formulation", "recursive needs exponential durations starting at 0",
+                               inst.durations[i])
+        L = edges.size
+        if theta is not None and formulation != "window":
+            # rows u_j - rho_j u_{j-1} - x_j = 0 with u_j in [0, c_i] as new variables
+            u = nvar + np.arange(L)
+            rho = np.exp(-np.diff(times) / theta)
+            r = nrow + np.arange(L)
+            rows += [r, r, r[1:]]
+            cols += [u, edges, u[:-1]]
+            vals += [np.ones(L), -np.ones(L), -rho]
+            lows.append(np.zeros(L))
+            ups.append(np.zeros(L))
+            aux_hi.append(np.full(L, cap))
+            nvar += L
+            nrow += L
+            continue
         horizon = float(d.isf(tail_tol))
         lo = np.searchsorted(times, times - horizon, side="left")  # earliest tau with still-busy mass
-        counts = np.arange(edges.size) - lo + 1
-        rr = np.repeat(np.arange(edges.size), counts)
-        starts = np.repeat(lo, counts)
+        counts = np.arange(L) - lo + 1
+        rr = np.repeat(np.arange(L), counts)
         offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        cc = starts + offs  # tau index within edges, tau <= t
+        cc = np.repeat(lo, counts) + offs  # tau index within edges, tau <= t
         lag = times[rr] - times[cc]
         p = np.asarray(d.sf(lag), dtype=float)
         p[lag == 0] = 1.0  # allocated at this instant: in use
@@ -283,17 +325,19 @@ def lp_upper_bound(inst: ReusableInstance, tail_tol: float = 1e-9, integral: boo
         rows.append(nrow + rr[keep])
         cols.append(edges[cc[keep]])
         vals.append(p[keep])
-        ub = np.full(edges.size, float(inst.capacity[i]))
-        nrow += edges.size
-        ubs_list.append(ub)
-    A = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nrow, E))
-    upper = np.concatenate([np.ones(inst.T)] + ubs_list)
-    res = milp(-inst.rewards[inst.indices], constraints=LinearConstraint(A, -np.inf, upper),
-               bounds=Bounds(0, 1), integrality=np.ones(E) if integral else None,
+        lows.append(np.full(L, -np.inf))
+        ups.append(np.full(L, cap))
+        nrow += L
+    A = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nrow, nvar))
+    c = np.concatenate([-inst.rewards[inst.indices], np.zeros(nvar - E)])
+    hi = np.concatenate([np.ones(E)] + aux_hi)
+    integrality = np.concatenate([np.ones(E), np.zeros(nvar - E)]) if integral else None
+    res = milp(c, constraints=LinearConstraint(A, np.concatenate(lows), np.concatenate(ups)),
+               bounds=Bounds(np.zeros(nvar), hi), integrality=integrality,
                options={"time_limit": time_limit, "presolve": True})
     if res.x is None:
         raise FairbidError("lp", "HiGHS found no solution", res.message)
-    return {"value": float(-res.fun), "x": res.x, "status": res.message}
+    return {"value": float(-res.fun), "x": res.x[:E], "status": res.message}
 
 
 def brute_force_optimum(inst: ReusableInstance) -> float:
