@@ -85,6 +85,8 @@ DAMAGES = {
     "config-empty": lambda run: (run / "config.json").write_text(""),
     "config-a-list": lambda run: (run / "config.json").write_text("[1, 2]"),
     "config-wrong-type": lambda run: _put_config(run, competitors="two"),
+    "config-float-seed": lambda run: _put_config(run, seed=2.5),
+    "config-huge-seed": lambda run: _put_config(run, seed=2**70),
     "config-nan-rounds": lambda run: (run / "config.json").write_text(
         json.dumps(_config(run)).replace('"rounds": 6', '"rounds": NaN')),
     "config-unknown-field": lambda run: _put_config(run, colour="red"),
@@ -127,6 +129,10 @@ def test_resume_of_an_intact_run_after_a_kill_loses_nothing(tmp_path, capsys):
     from fairbid.cbim.training import read_rounds
 
     run = _interrupted(tmp_path)
+    # grid runs carry 63-bit seeds drawn from a SeedSequence: a valid config, not a damaged one
+    from fairbid.cbim.training import TrainConfig
+
+    assert TrainConfig.from_json({**_config(run), "seed": 2440950710608614359}).seed == 2440950710608614359
     assert main(["cbim", "train", "--resume", str(run), "--json"]) == 0
     assert read_rounds(run / "rounds")["round"] == list(range(6))
     assert main(["cbim", "grid", "--out", str(tmp_path / "g"), "--km", "1x5", "--json"]) == 2  # K must be >= 2

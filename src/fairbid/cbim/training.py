@@ -94,12 +94,16 @@ class TrainConfig:
         kw: dict[str, Any] = {}
         kw["graph"] = require_type(f"{what} graph", data["graph"], str, "a string")
         kw["algorithm"] = require_type(f"{what} algorithm", data["algorithm"], str, "a string")
-        for key, low in (("competitors", 2), ("seeds", 1), ("rounds", 1), ("seed", 0), ("checkpoint_every", 1)):
+        for key, low, high in (("competitors", 2, 10**6), ("seeds", 1, 10**7), ("rounds", 1, 10**8),
+                               ("seed", 0, 2**64 - 1), ("checkpoint_every", 1, 10**8)):
             if key in data:
-                v = require_number(f"{what} {key}", data[key], low=low, high=10**9)
-                if not float(v).is_integer():
-                    raise FairbidError(f"{what} {key}", "must be an integer", data[key])
-                kw[key] = int(v)
+                v = data[key]
+                if not isinstance(v, int) or isinstance(v, bool):  # exact: seeds are 63-bit integers
+                    require_number(f"{what} {key}", v, low=low, high=high)
+                    raise FairbidError(f"{what} {key}", "must be an integer", v)
+                if not low <= v <= high:
+                    raise FairbidError(f"{what} {key}", f"must be in [{low}, {high}]", v)
+                kw[key] = v
         b = data.get("budget")
         if isinstance(b, list):
             kw["budget"] = [require_number(f"{what} budget", x, low=0.0) for x in b]
