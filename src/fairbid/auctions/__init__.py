@@ -91,3 +91,8 @@ from fairbid.auctions.robust import (  # noqa: E402  (seed 000: correlation-robu
     separate_sale_revenue,
     worst_case_revenue,
 )
+from fairbid.auctions.screening import (  # noqa: E402  (seed 002: screening with limited information)
+    ScreeningResult,
+    minimax_pricing,
+    robust_screening,
+)

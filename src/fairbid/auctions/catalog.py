@@ -149,3 +149,19 @@ register_entry(Entry(
         Claim("hand-computed-example", True, _TR + "test_two_items_by_hand"),
     ),
 ))
+
+# Seed 002 (Chen, Hu, Wang, WINE 2021): screening with limited information, moment ambiguity sets, by LP.
+_TS = "tests/auctions/test_optimal_screening.py::"
+register_entry(Entry(
+    name="auctions.robust-screening", title="Worst-case-optimal selling mechanism over a mean(/variance) ambiguity set (LP)",
+    seed="002", subpackage="auctions", kind="mechanism", solver="fairbid.auctions.screening:robust_screening",
+    check="fairbid.auctions.screening:minimax_pricing",
+    source="Chen, Hu, Wang: Screening with Limited Information: The Minimax Theorem and a Geometric Approach",
+    cli=None,
+    claims=(
+        Claim("minimax-theorem", True, _TS + "test_minimax_theorem_and_menu"),
+        Claim("IC", True, _TS + "test_minimax_theorem_and_menu"),
+        Claim("IR", True, _TS + "test_minimax_theorem_and_menu"),
+        Claim("hand-computed-example", True, _TS + "test_by_hand_mean_only"),
+    ),
+))
