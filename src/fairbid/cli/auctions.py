@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -248,7 +249,7 @@ def _write_simulation(rd, results) -> None:
 
 @app.command("optimal")
 def optimal_cmd(
-    instance: Annotated[str, typer.Option("--instance", help='JSON: {"values": [[v, ...] per bidder], "pmf": '
+    instance: Annotated[Path, typer.Option("--instance", help='JSON: {"values": [[v, ...] per bidder], "pmf": '
                                                              'joint pmf (matrix for 2 bidders, else flat C order)}.')],
     ir: Annotated[str, typer.Option("--ir", help="ex-post, ex-interim, or both (adds the EPIR/EIIR ratio).")] = "ex-post",
     out: OutOpt = None,
@@ -287,7 +288,7 @@ def optimal_cmd(
 
 @app.command("robust")
 def robust_cmd(
-    instance: Annotated[str, typer.Option("--instance", help='JSON: {"values": [[v, ...] per item], "marginals": '
+    instance: Annotated[Path, typer.Option("--instance", help='JSON: {"values": [[v, ...] per item], "marginals": '
                                                              '[[p, ...] per item]} for one additive buyer.')],
     out: OutOpt = None,
     json_mode: JsonOpt = False,
