@@ -100,8 +100,12 @@ def select_cmd(
     directed: DirectedOpt = None,
     weights: WeightsOpt = "wc",
     model: Annotated[str, typer.Option("--model", help="ic or lt.")] = "ic",
-    method: Annotated[str, typer.Option("--method", help="degree, degree-discount, celf or imm.")] = "degree",
-    eps: Annotated[float, typer.Option("--eps", help="IMM accuracy epsilon.")] = 0.1,
+    method: Annotated[str, typer.Option("--method", help="degree, degree-discount, celf, imm or opim (OPIM-C).")] = (
+        "degree"),
+    eps: Annotated[float, typer.Option("--eps", help="IMM/OPIM-C accuracy epsilon.")] = 0.1,
+    delta: Annotated[float | None, typer.Option("--delta", help="OPIM-C failure probability (default 1/n).")] = None,
+    sampling: Annotated[str, typer.Option("--sampling", help="RR sets: subset (geometric skips) or vanilla.")] = (
+        "subset"),
     ell: Annotated[float, typer.Option("--ell", help="IMM confidence: success prob >= 1 - 1/n^ell.")] = 1.0,
     sims: Annotated[int, typer.Option("--sims", help="Simulations for the reported spreads.", min=1)] = 1000,
     celf_sims: Annotated[int, typer.Option("--celf-sims", help="CELF: simulations per oracle call.", min=1)] = 200,
@@ -117,16 +121,18 @@ def select_cmd(
 
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
     res = select_seeds(g, k, method, model, seed, eval_sims=sims, eps=eps, ell=ell, sims=celf_sims,
-                       candidates=candidates)
+                       candidates=candidates, delta=delta, sampling=sampling)
     result = {
         "seeds": g.label_of(res.seeds), "spread": res.spread, "stderr": res.stderr, "seconds": res.seconds,
         "baseline_spread": res.baseline_spread, "baseline_stderr": res.baseline_stderr,
         "method": method, "model": model,
     }
-    if "rr_sets" in res.info:
-        result["rr_sets"] = res.info["rr_sets"]
+    for key in ("rr_sets", "approx", "capped"):
+        if key in res.info:
+            result[key] = res.info[key]
     config = {"command": "influence select", "graph": graph, "directed": directed, "weights": weights,
-              "model": model, "method": method, "k": k, "eps": eps, "ell": ell, "sims": sims,
+              "model": model, "method": method, "k": k, "eps": eps, "ell": ell,
+              "delta": delta, "sampling": sampling, "sims": sims,
               "celf_sims": celf_sims, "candidates": candidates, "seed": seed}
     save_run(out, "influence-select", seed, config, result,
              tables={"seeds": {"rank": list(range(1, len(res.seeds) + 1)), "node": result["seeds"]}},

@@ -3,7 +3,7 @@
 Public API (flat): graphs (:class:`Graph`, :func:`load_graph`, :func:`from_edges`,
 :func:`from_networkx`), datasets (:data:`REGISTRY`, :func:`dataset_path`, :func:`fetch`),
 estimation (:func:`spread`, :class:`SpreadResult`, :func:`fixed_thresholds`) and selection
-(:func:`select_seeds`, :class:`SelectionResult`, :func:`imm`, :func:`celf`, :func:`degree_discount`,
+(:func:`select_seeds`, :class:`SelectionResult`, :func:`imm`, :func:`opim`, :func:`celf`, :func:`degree_discount`,
 :func:`top_degree`).
 """
 
@@ -16,6 +16,7 @@ from fairbid.influence.selection import (
     celf,
     degree_discount,
     imm,
+    opim,
     select_seeds,
     top_degree,
 )
@@ -25,6 +26,6 @@ from fairbid.influence.synthetic import DEFAULT_SPEC
 __all__ = [
     "DEFAULT_SPEC", "Dataset", "Graph", "MODELS", "REGISTRY", "SelectionResult", "SpreadResult", "celf",
     "dataset_path", "degree_discount", "edge_weights", "fetch", "find_dataset", "fixed_thresholds", "from_edges",
-    "from_networkx", "get_dataset", "imm", "load_graph", "parse_edge_list", "read_edge_list", "select_seeds",
+    "from_networkx", "get_dataset", "imm", "load_graph", "opim", "parse_edge_list", "read_edge_list", "select_seeds",
     "spread", "to_networkx", "top_degree",
 ]

@@ -97,7 +97,14 @@ def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, 
 
 @njit(cache=True, nogil=True)
 def max_coverage(nodes, ptr, nsets, n, k):
-    """Greedy ``k`` nodes covering the most of the first ``nsets`` RR sets; returns (seeds, covered)."""
+    """Greedy ``k`` nodes covering the most of the first ``nsets`` RR sets.
+
+    Returns ``(seeds, covered, upper)``: ``covered`` is the number of sets the seeds hit and
+    ``upper`` an upper bound on the sets *any* ``k`` nodes can hit, the tightest over the greedy's
+    prefixes ``S_i`` of ``Lambda(S_i) + sum of the k largest marginal coverages given S_i``
+    (submodularity; Tang, Tang, Xiao, Yuan, SIGMOD 2018, Sec. 4.2). The node -> RR-set index is
+    built here as flat int32 arrays (``start``/``member``), no object per set.
+    """
     total = ptr[nsets]
     deg = np.zeros(n, np.int64)
     for i in range(total):
@@ -106,24 +113,68 @@ def max_coverage(nodes, ptr, nsets, n, k):
     for v in range(n):
         start[v + 1] = start[v] + deg[v]
     fill = start[:-1].copy()
-    member = np.empty(total, np.int64)
+    member = np.empty(total, np.int32)
     for s in range(nsets):
         for i in range(ptr[s], ptr[s + 1]):
             v = nodes[i]
             member[fill[v]] = s
             fill[v] += 1
+    # Only nodes that appear in some set can ever gain coverage: scan those alone.
+    ncand = 0
+    for v in range(n):
+        if deg[v] > 0:
+            ncand += 1
+    cand = np.empty(ncand, np.int64)
+    j = 0
+    for v in range(n):
+        if deg[v] > 0:
+            cand[j] = v
+            j += 1
     covered = np.zeros(nsets, np.bool_)
     chosen = np.zeros(n, np.bool_)
     seeds = np.empty(k, np.int64)
+    top = np.zeros(k, np.int64)
     ncov = 0
-    for t in range(k):
+    upper = np.int64(nsets)
+    filled = 0
+    for t in range(k + 1):
+        # Best node and the sum of the k largest marginal gains in one pass.
         best = -1
         best_deg = -1
-        for v in range(n):
-            if not chosen[v] and deg[v] > best_deg:
+        for q in range(k):
+            top[q] = 0
+        tmin = 0
+        tmin_at = 0
+        for c in range(ncand):
+            v = cand[c]
+            d = deg[v]
+            if chosen[v]:
+                continue
+            if d > best_deg:
                 best = v
-                best_deg = deg[v]
+                best_deg = d
+            if d > tmin:
+                top[tmin_at] = d
+                tmin = top[0]
+                tmin_at = 0
+                for q in range(1, k):
+                    if top[q] < tmin:
+                        tmin = top[q]
+                        tmin_at = q
+        bound = ncov
+        for q in range(k):
+            bound += top[q]
+        if bound < upper:
+            upper = bound
+        if t == k:
+            break
+        if best < 0:  # fewer candidates than k: fill with unchosen nodes (gain 0)
+            for v in range(n):
+                if not chosen[v]:
+                    best = v
+                    break
         seeds[t] = best
+        filled += 1
         chosen[best] = True
         for i in range(start[best], start[best + 1]):
             s = member[i]
@@ -132,15 +183,29 @@ def max_coverage(nodes, ptr, nsets, n, k):
                 ncov += 1
                 for q in range(ptr[s], ptr[s + 1]):
                     deg[nodes[q]] -= 1
-    return seeds, ncov
+    return seeds, ncov, upper
+
+
+@njit(cache=True, nogil=True)
+def coverage(nodes, ptr, nsets, mask):
+    """Number of the first ``nsets`` RR sets holding a node with ``mask[node]`` true."""
+    hit = 0
+    for s in range(nsets):
+        for i in range(ptr[s], ptr[s + 1]):
+            if mask[nodes[i]]:
+                hit += 1
+                break
+    return hit
 
 
 class RRCollection:
     """A growing collection of RR sets stored flat (``nodes`` int32, ``ptr`` int64)."""
 
-    def __init__(self, graph, model: str, base: np.uint64) -> None:
+    def __init__(self, graph, model: str, base: np.uint64, sampling: str = "subset") -> None:
         self.graph = graph
         self.lt = model == "lt"
+        # "vanilla": one coin per in-edge everywhere (kept to check subset sampling against).
+        self.in_p = graph.in_common_p if sampling == "subset" else np.full(graph.n, -1.0)
         self.base = base
         self.nodes = np.empty(1 << 20, dtype=np.int32)
         self.ptr = np.zeros(1 << 16, dtype=np.int64)
@@ -155,7 +220,7 @@ class RRCollection:
             if self.ptr.size < target + 1:
                 self.ptr = _enlarged(self.ptr, max(target + 1, 2 * self.ptr.size))
             ptr_view = self.ptr[self.count :]
-            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, g.in_common_p, g.n,
+            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, self.in_p, g.n,
                                      self.lt, self.base,
                                      self.count, need, self.nodes, ptr_view, self.used)
             self.count += done
@@ -165,8 +230,19 @@ class RRCollection:
 
     def select(self, k: int) -> tuple[np.ndarray, int]:
         """Greedy max coverage over all sets: ``(seeds, number of sets covered)``."""
-        seeds, cov = max_coverage(self.nodes, self.ptr, self.count, self.graph.n, k)
+        seeds, cov, _ = max_coverage(self.nodes, self.ptr, self.count, self.graph.n, k)
         return seeds, int(cov)
+
+    def select_bounded(self, k: int) -> tuple[np.ndarray, int, int]:
+        """Greedy max coverage plus the upper bound on any ``k``-set's coverage (see :func:`max_coverage`)."""
+        seeds, cov, upper = max_coverage(self.nodes, self.ptr, self.count, self.graph.n, k)
+        return seeds, int(cov), int(upper)
+
+    def covered_by(self, seeds: np.ndarray) -> int:
+        """How many sets of this collection ``seeds`` hit."""
+        mask = np.zeros(self.graph.n, dtype=np.bool_)
+        mask[np.asarray(seeds, dtype=np.int64)] = True
+        return int(coverage(self.nodes, self.ptr, self.count, mask))
 
     @property
     def nbytes(self) -> int:

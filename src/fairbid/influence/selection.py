@@ -1,4 +1,4 @@
-"""Seed selection: top-degree, degree-discount, CELF greedy and IMM (reverse-reachable sets).
+"""Seed selection: top-degree, degree-discount, CELF greedy, IMM and OPIM-C (reverse-reachable sets).
 
 Every :class:`SelectionResult` carries the spread of the chosen seeds *and* of the top-degree
 baseline with the same ``k``, both estimated by :func:`~fairbid.influence.estimation.spread` with the
@@ -9,6 +9,13 @@ the returned ``k`` seeds have expected spread at least ``(1 - 1/e - eps) * OPT``
 Following Chen (arXiv:1808.09363, "An issue in the martingale analysis of IMM") the final node
 selection runs on RR sets generated afresh after the lower bound is estimated, which restores the
 theorem (``fresh_final=False`` gives the original, faster variant).
+
+OPIM-C (Tang, Tang, Xiao, Yuan, SIGMOD 2018, Algorithm 2) has the same guarantee, ``(1 - 1/e - eps)``
+with probability at least ``1 - delta``, but stops as soon as it can *certify* it: greedy on one RR
+collection R1, a lower bound on the chosen set's spread from an independent collection R2 and an
+upper bound on OPT from R1, doubling both until ``lower / upper >= 1 - 1/e - eps`` or R1 reaches
+IMM-style worst-case size ``theta_max``. It shares the RR-set generator (with subset sampling,
+Guo et al. SIGMOD 2020) and the greedy of IMM (:mod:`fairbid.influence.rrsets`).
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from fairbid.influence.rng import base_seed
 from fairbid.influence.rrsets import RRCollection
 from fairbid.influence.estimation import spread
 
-METHODS = ("degree", "degree-discount", "celf", "imm")
+METHODS = ("degree", "degree-discount", "celf", "imm", "opim")
+SAMPLINGS = ("subset", "vanilla")
 SELECT_MODELS = ("ic", "lt")
 #: CELF's default candidate pool (top out-degree nodes) on graphs with more than 2000 nodes.
 CELF_CANDIDATES = 200
@@ -125,6 +133,7 @@ def imm(
     ell: float = 1.0,
     seed: SeedLike = 0,
     fresh_final: bool = True,
+    sampling: str = "subset",
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """IMM seed selection (Tang, Shi, Xiao 2015, Algorithms 1-3) for IC or LT.
 
@@ -143,7 +152,8 @@ def imm(
     eps_p = math.sqrt(2.0) * eps
     lam_p = (2 + 2 * eps_p / 3) * (log_cnk + ell * math.log(n) + math.log(max(math.log2(n), 1.0))) * n / eps_p**2
     base = seed_int(seed)
-    rr = RRCollection(graph, model, base_seed(base))
+    check_choice("sampling", sampling, SAMPLINGS)
+    rr = RRCollection(graph, model, base_seed(base), sampling)
     lower = 1.0
     for i in range(1, max(int(math.ceil(math.log2(n))), 2)):
         x = n / 2.0**i
@@ -159,11 +169,98 @@ def imm(
     theta = int(math.ceil(lam_star / lower))
     phase1 = rr.count
     if fresh_final:
-        rr = RRCollection(graph, model, base_seed(base ^ 0x5EED))
+        rr = RRCollection(graph, model, base_seed(base ^ 0x5EED), sampling)
     rr.grow_to(max(theta, rr.count))
     seeds, cov = rr.select(k)
     info = {"rr_sets": rr.count, "rr_sets_phase1": phase1, "lower_bound": lower, "rr_estimate": n * cov / rr.count,
             "rr_bytes": rr.nbytes, "eps": eps, "ell": ell}
+    return seeds.astype(np.int64), info
+
+
+def opim_bounds(cov2: int, theta2: int, upper1: int, theta1: int, n: int, a: float) -> tuple[float, float]:
+    """OPIM-C's bounds (Tang et al. 2018, Eqs. 8-9): spread lower bound of S from R2, OPT upper bound from R1.
+
+    ``cov2``: sets of R2 that S hits; ``upper1``: upper bound on the sets of R1 any k-set hits;
+    ``a = ln(1/delta')`` for the per-bound failure probability ``delta'``.
+    """
+    low = ((math.sqrt(cov2 + 2.0 * a / 9.0) - math.sqrt(a / 2.0)) ** 2 - a / 18.0) * n / theta2
+    up = (math.sqrt(upper1 + a / 2.0) + math.sqrt(a / 2.0)) ** 2 * n / theta1
+    return max(low, 0.0), up
+
+
+def opim(
+    graph: Graph,
+    k: int,
+    model: str = "ic",
+    eps: float = 0.1,
+    delta: float | None = None,
+    seed: SeedLike = 0,
+    sampling: str = "subset",
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """OPIM-C seed selection (Tang, Tang, Xiao, Yuan, SIGMOD 2018, Algorithm 2) for IC or LT.
+
+    Parameters
+    ----------
+    graph : Graph
+    k : int
+        Number of seeds.
+    model : {"ic", "lt"}
+    eps : float
+        Target: the seeds' spread is at least ``(1 - 1/e - eps) * OPT``.
+    delta : float, optional
+        Failure probability of that guarantee (default ``1/n``, IMM's ``ell = 1``).
+    seed : int
+        Seed of both RR collections (R1 from stream ``base``, R2 from an independent one).
+    sampling : {"subset", "vanilla"}
+        RR-set generation: geometric skips over in-edges that share one probability (Guo et al.
+        2020), or one coin per edge (kept for checking).
+
+    Returns
+    -------
+    seeds, info
+        ``info["approx"]`` is the certified ratio ``lower / upper`` at the stop (it may be below
+        ``1 - 1/e - eps`` only when the cap ``theta_max`` was reached, where the worst-case
+        analysis gives the guarantee anyway), ``info["rr_sets"]`` the sets in R1 plus R2.
+    """
+    from fairbid.core.progress import progress_task
+
+    n = graph.n
+    eps = check_float("eps", eps, 0.0, 1.0, low_open=True, high_open=True)
+    k = check_int("k", k, minimum=1, maximum=n)
+    check_choice("model", model, SELECT_MODELS)
+    check_choice("sampling", sampling, SAMPLINGS)
+    delta = 1.0 / max(n, 2) if delta is None else check_float("delta", delta, 0.0, 1.0, low_open=True,
+                                                                   high_open=True)
+    if k == n:
+        return np.arange(n, dtype=np.int64), {"rr_sets": 0, "approx": 1.0, "lower_bound": float(n),
+                                              "upper_bound": float(n), "rr_bytes": 0, "eps": eps, "delta": delta,
+                                              "iterations": 0, "capped": False}
+    one = 1.0 - 1.0 / math.e
+    log_cnk = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    l6 = math.log(6.0 / delta)
+    theta_max = 2.0 * n * (one * math.sqrt(l6) + math.sqrt(one * (log_cnk + l6))) ** 2 / (eps**2 * k)
+    theta0 = max(theta_max * eps**2 * k / n, 1.0)
+    i_max = max(int(math.ceil(math.log2(theta_max / theta0))), 1)
+    a = math.log(3.0 * i_max / delta)
+    base = seed_int(seed)
+    r1 = RRCollection(graph, model, base_seed(base), sampling)
+    r2 = RRCollection(graph, model, base_seed(base ^ 0x0917C), sampling)
+    theta = int(math.ceil(theta0))
+    with progress_task("OPIM-C: RR sets (doubling rounds)", total=i_max) as advance:
+        for it in range(1, i_max + 1):
+            r1.grow_to(theta)
+            r2.grow_to(theta)
+            seeds, cov1, upper1 = r1.select_bounded(k)
+            cov2 = r2.covered_by(seeds)
+            low, up = opim_bounds(cov2, r2.count, upper1, r1.count, n, a)
+            approx = low / up if up > 0 else 0.0
+            advance(1)
+            if approx >= one - eps or it == i_max:
+                break
+            theta *= 2
+    info = {"rr_sets": r1.count + r2.count, "rr_sets_r1": r1.count, "approx": approx, "lower_bound": low,
+            "upper_bound": up, "rr_estimate": n * cov1 / r1.count, "rr_bytes": r1.nbytes + r2.nbytes, "eps": eps,
+            "delta": delta, "iterations": it, "capped": bool(approx < one - eps), "theta_max": theta_max}
     return seeds.astype(np.int64), info
 
 
@@ -182,6 +279,8 @@ def select_seeds(
     p: float | None = None,
     baseline: bool = True,
     fresh_final: bool = True,
+    delta: float | None = None,
+    sampling: str = "subset",
 ) -> SelectionResult:
     """Choose ``k`` seeds with ``method`` and estimate their spread beside the top-degree baseline.
 
@@ -190,7 +289,7 @@ def select_seeds(
     graph : Graph
     k : int
         Number of seeds.
-    method : {"degree", "degree-discount", "celf", "imm"}
+    method : {"degree", "degree-discount", "celf", "imm", "opim"}
     model : {"ic", "lt"}
         Model the selection targets (CELF's oracle, IMM's RR sets) and the evaluation uses.
     seed : int
@@ -210,6 +309,10 @@ def select_seeds(
         Also evaluate the top-degree baseline.
     fresh_final : bool
         IMM: fresh RR sets for the final selection (see module docstring).
+    delta : float, optional
+        OPIM-C failure probability (default ``1/n``).
+    sampling : {"subset", "vanilla"}
+        IMM / OPIM-C RR-set generation (see :func:`opim`).
     """
     check_choice("method", method, METHODS)
     check_choice("model", model, SELECT_MODELS)
@@ -232,8 +335,10 @@ def select_seeds(
 
         seeds, _, evals = celf(graph.n, k, oracle, cand)
         info["evaluations"] = evals
+    elif method == "imm":
+        seeds, info = imm(graph, k, model, eps, ell, seed, fresh_final, sampling)
     else:
-        seeds, info = imm(graph, k, model, eps, ell, seed, fresh_final)
+        seeds, info = opim(graph, k, model, eps, delta, seed, sampling)
     seconds = time.perf_counter() - t0
     res = spread(graph, [seeds], model, eval_sims, seed)
     b_mean = b_err = float("nan")
