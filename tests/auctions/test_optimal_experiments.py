@@ -16,4 +16,7 @@ def test_experiment_quick(tmp_path):
     # surely, so Crémer-McLean says the EIIR optimum extracts the whole welfare.
     assert 0 < summary["min_ratio"] <= summary["median_ratio"] <= 1 + 1e-9
     assert abs(summary["median_eiir_share_of_welfare"] - 1) < 1e-6
+    # Chen-Hu-Wang minimax theorem: robust-mechanism LP = minimax-pricing LP at every point of the sweep.
+    assert summary["screening_max_minimax_gap"] < 1e-6
+    assert (tmp_path / "figures" / "robust_screening.png").exists()
     assert (tmp_path / "figures" / "epir_vs_eiir.png").exists() and (tmp_path / "notes.html").exists()
