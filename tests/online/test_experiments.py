@@ -24,4 +24,7 @@ def test_reusable_experiment(tmp_path):
     # The LP upper-bounds every policy (up to Monte Carlo error); greedy's 1/2 bound is against the
     # clairvoyant, which the LP is above, so only (0, 1] is asserted here.
     assert 0 < s["min_ratio"] <= s["max_ratio"] <= 1.02
+    # Two-phase family: greedy (1 + eps) / (2 + eps) with eps = 0.05; ranking-based >= 1 - 1/e at c = 10.
+    assert abs(s["adversarial_greedy"] - 1.05 / 2.05) < 1e-9
+    assert s["adversarial_rank_c10"] >= 1 - 1 / 2.718281828459045
     assert (tmp_path / "figures" / "reusable_ratios.png").exists()

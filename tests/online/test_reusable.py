@@ -115,3 +115,18 @@ def test_recursive_lp_equals_window_lp():
     assert r == pytest.approx(w, rel=1e-7)
     with pytest.raises(FairbidError, match="recursive"):
         lp_upper_bound(random_instance(3, 10, durations="fixed:1", seed=0), formulation="recursive")
+
+
+@pytest.mark.parametrize("c", [1, 5, 20])
+def test_adversarial_family_greedy_half(c):
+    # Two-phase family (docstring of adversarial_instance): greedy = c (1 + eps), optimum = LP = c (2 + eps),
+    # greedy ratio (1 + eps) / (2 + eps) -> 1/2, the bound the abstract recalls for greedy.
+    from fairbid.online import adversarial_instance
+
+    eps = 0.05
+    inst = adversarial_instance(c, eps=eps)
+    lp = lp_upper_bound(inst)["value"]
+    assert lp == pytest.approx(c * (2 + eps), rel=1e-9)
+    assert simulate(inst, "greedy", seed=0)["reward"] == pytest.approx(c * (1 + eps))
+    if c >= 5:  # large capacities: the ranking-based policy keeps at least 1 - 1/e (abstract's guarantee)
+        assert simulate(inst, "rank", seed=0)["reward"] / lp >= 1 - 1 / np.e

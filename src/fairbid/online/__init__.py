@@ -18,6 +18,7 @@ from fairbid.online.prophet import (
 from fairbid.online.reusable import (
     POLICIES,
     ReusableInstance,
+    adversarial_instance,
     brute_force_optimum,
     duration_distribution,
     duration_draws,
@@ -29,7 +30,7 @@ from fairbid.online.reusable import (
 )
 
 __all__ = [
-    "POLICIES", "ProphetResult", "ReusableInstance", "brute_force_optimum", "duration_distribution",
+    "POLICIES", "ProphetResult", "ReusableInstance", "adversarial_instance", "brute_force_optimum", "duration_distribution",
     "duration_draws", "expected_reward", "guarantee", "lp_upper_bound", "make_instance", "policy_value",
     "prophet", "prophet_value", "random_instance", "simulate", "simulate_prophet", "static_price", "statistics",
     "worst_case_search",

@@ -87,10 +87,29 @@ def reusable_exp(ctx: ExperimentContext) -> dict[str, Any]:
                 for key, v in (("capacity", c), ("durations", law), ("policy", p), ("reward", mean),
                                ("stderr", se), ("lp", lp), ("ratio", mean / lp)):
                     tab[key].append(v)
+    from fairbid.online import adversarial_instance, simulate
+
+    adv: dict[str, list] = {"capacity": [], "policy": [], "ratio": []}
+    for c in caps:
+        inst = adversarial_instance(c, eps=0.05)
+        lp = lp_upper_bound(inst)["value"]
+        for p in POLICIES:
+            adv["capacity"].append(c)
+            adv["policy"].append(p)
+            adv["ratio"].append(simulate(inst, p, seed=0)["reward"] / lp)
     ctx.out.write_table("reusable_ratios", tab)
+    ctx.out.write_table("reusable_adversarial", adv)
     plt = _plt()
-    fig, axes = plt.subplots(1, len(laws), figsize=(10, 3.5), sharey=True)
-    for ax, law in zip(axes, laws):
+    fig, axes = plt.subplots(1, len(laws) + 1, figsize=(13, 3.5), sharey=True)
+    for p in POLICIES:
+        sel = [i for i in range(len(adv["policy"])) if adv["policy"][i] == p]
+        axes[-1].plot([adv["capacity"][i] for i in sel], [adv["ratio"][i] for i in sel], "o-", label=p)
+    axes[-1].axhline(1 - 1 / np.e, color="gray", ls=":")
+    axes[-1].axhline(0.5, color="gray", ls="--")
+    axes[-1].set_xscale("log")
+    axes[-1].set_title("two-phase adversarial, fixed:100")
+    axes[-1].set_xlabel("capacity")
+    for ax, law in zip(axes[:-1], laws):
         for p in POLICIES:
             sel = [i for i in range(len(tab["policy"])) if tab["policy"][i] == p and tab["durations"][i] == law]
             ax.plot([tab["capacity"][i] for i in sel], [tab["ratio"][i] for i in sel], "o-", label=p)
@@ -103,5 +122,9 @@ def reusable_exp(ctx: ExperimentContext) -> dict[str, Any]:
     axes[0].legend(fontsize=7)
     ctx.out.save_figure("reusable_ratios", fig)
     r = np.array(tab["ratio"])
+    ra = np.array(adv["ratio"])
     return {"min_ratio": float(r.min()), "max_ratio": float(r.max()),
+            "adversarial_greedy": float(min(x for x, p in zip(ra, adv["policy"]) if p == "greedy")),
+            "adversarial_rank_c10": float(next(x for x, p, c in zip(ra, adv["policy"], adv["capacity"])
+                                               if p == "rank" and c == 10)),
             "min_ratio_rank": float(min(x for x, p in zip(r, tab["policy"]) if p == "rank"))}

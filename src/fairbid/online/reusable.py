@@ -154,6 +154,21 @@ def random_instance(m: int, T: int, degree: int = 3, capacity: int = 5, rate: fl
     return make_instance(arrivals, [list(e) for e in elig], rewards, capacity, durations)
 
 
+def adversarial_instance(capacity: int = 10, eps: float = 0.05, durations: str = "fixed:100",
+                         gap: float = 1e-3) -> ReusableInstance:
+    """The two-phase family on which greedy loses half: resource A (reward 1 + eps), B (reward 1), c
+    units each; c requests eligible for {A, B}, then c requests eligible for A only, ``gap`` apart.
+
+    With durations longer than the whole sequence, greedy puts phase 1 on A and loses phase 2:
+    greedy = c (1 + eps), clairvoyant = c (2 + eps), ratio (1 + eps) / (2 + eps)."""
+    capacity = check_int("capacity", capacity, minimum=1, maximum=10**5)
+    if not (np.isfinite(eps) and eps >= 0):
+        raise FairbidError("eps", "must be a finite number >= 0", eps)
+    T = 2 * capacity
+    return make_instance(gap * np.arange(T), [[0, 1]] * capacity + [[0]] * capacity, [1.0 + eps, 1.0],
+                         capacity, durations)
+
+
 def duration_draws(inst: ReusableInstance, seed: Any = None) -> np.ndarray:
     """Duration of request t on each eligible resource (aligned with ``inst.indices``), F_i^{-1}(u_t)."""
     from fairbid.core.rng import as_generator

@@ -1,0 +1,62 @@
+"""``fairbid online`` through ``fairbid.cli.main.main`` (JSON contract, errors exit 2 with one line)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fairbid.cli.main import main
+
+
+def _json(capsys):
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    return json.loads(lines[0])
+
+
+def test_prophet_contract(capsys, tmp_path):
+    assert main(["online", "prophet", "--k", "1", "--n", "1", "--values", "uniform:0:1", "--json"]) == 0
+    res = _json(capsys)
+    # Median rule: price 1/2, policy value 3/8, prophet 1/2, ratio 3/4, guarantee 1/2.
+    assert {"price", "policy_value", "prophet_value", "ratio", "guarantee"} <= set(res)
+    assert res["price"] == pytest.approx(0.5) and res["policy_value"] == pytest.approx(0.375)
+    assert res["ratio"] == pytest.approx(0.75) and res["guarantee"] == pytest.approx(0.5)
+    f = tmp_path / "v.json"
+    f.write_text(json.dumps({"values": ["uniform:0:1", "uniform:0:1"]}))
+    assert main(["online", "prophet", "--k", "2", "--values-file", str(f), "--json"]) == 0
+    res = _json(capsys)
+    # k = n = 2, U[0,1]: q = P(X >= p); mu = E[B]/2 = q, delta = P(B < 2) = 1 - q^2, so q = (sqrt5 - 1)/2;
+    # both units can always be sold, value 2 q E[X | X >= p] = q (1 + p); prophet E[X1 + X2] = 1.
+    q = (5 ** 0.5 - 1) / 2
+    assert res["price"] == pytest.approx(1 - q) and res["prophet_value"] == pytest.approx(1.0)
+    assert res["ratio"] == pytest.approx(q * (2 - q))
+
+
+def test_reusable_contract(capsys):
+    assert main(["online", "reusable", "--resources", "4", "--requests", "200", "--reps", "5", "--json"]) == 0
+    res = _json(capsys)
+    for p in ("greedy", "balance", "rank"):
+        assert 0 < res[p]["ratio"] <= 1.05
+
+
+@pytest.mark.parametrize("argv", [
+    ["online", "prophet", "--k", "0", "--n", "3", "--values", "uniform:0:1"],
+    ["online", "prophet", "--k", "1", "--n", "0", "--values", "uniform:0:1"],
+    ["online", "prophet", "--k", "1", "--n", "3", "--values", "norm:0:1"],
+    ["online", "prophet", "--k", "1"],
+    ["online", "reusable", "--durations", "fixed:-1"],
+    ["online", "reusable", "--requests", "0"],
+    ["online", "reusable", "--durations", "uniform:-1:1"],
+])
+def test_bad_input_exit_2(argv, capsys):
+    assert main([*argv, "--json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:")
+
+
+def test_empty_values_file(tmp_path, capsys):
+    f = tmp_path / "v.json"
+    f.write_text(json.dumps({"values": []}))
+    assert main(["online", "prophet", "--k", "1", "--values-file", str(f), "--json"]) == 2
+    assert capsys.readouterr().err.strip().startswith("error:")
