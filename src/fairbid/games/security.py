@@ -258,7 +258,6 @@ def security_as_bimatrix(game: SecurityGame) -> tuple[np.ndarray, np.ndarray, np
     if n > 16:
         raise FairbidError("targets", "at most 16 for the pure-schedule form", n)
     m = min(m, n)
-    sched = np.zeros((0, n))
     rows = [np.isin(np.arange(n), s).astype(float) for s in combinations(range(n), m)]
     sched = np.array(rows) if rows else np.zeros((1, n))
     leader = game.def_uncovered + sched * (game.def_covered - game.def_uncovered)
