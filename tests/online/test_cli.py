@@ -48,6 +48,9 @@ def test_reusable_contract(capsys):
     ["online", "reusable", "--durations", "fixed:-1"],
     ["online", "reusable", "--requests", "0"],
     ["online", "reusable", "--durations", "uniform:-1:1"],
+    ["online", "dynamic", "--d", "50"],
+    ["online", "dynamic", "--m", "nan"],
+    ["online", "dynamic", "--horizon", "-5"],
 ])
 def test_bad_input_exit_2(argv, capsys):
     assert main([*argv, "--json"]) == 2
@@ -60,3 +63,18 @@ def test_empty_values_file(tmp_path, capsys):
     f.write_text(json.dumps({"values": []}))
     assert main(["online", "prophet", "--k", "1", "--values-file", str(f), "--json"]) == 2
     assert capsys.readouterr().err.strip().startswith("error:")
+
+
+def test_dynamic_contract(capsys):
+    assert main(["online", "dynamic", "--m", "3", "--d", "3", "--horizon", "0", "--json"]) == 0
+    res = _json(capsys)
+    # Same p = 1 birth-death closed form as tests/online/test_dynamic.py, m = 3.
+    import numpy as np
+
+    ks = np.arange(200)
+    w = np.concatenate([[1.0], np.cumprod(3 / (3 + ks[1:]))])
+    pi = np.concatenate([w[:0:-1], w])
+    pi /= pi.sum()
+    assert res["greedy"]["unmatched_fraction"] == pytest.approx(
+        float(pi @ np.abs(np.concatenate([-ks[:0:-1], ks]))) / 6, rel=1e-8)
+    assert res["patient"]["unmatched_fraction"] < res["greedy"]["unmatched_fraction"]

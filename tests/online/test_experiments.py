@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fairbid.core.executor import Executor
 from fairbid.core.experiments import ExperimentContext, load_all
 from fairbid.core.rundir import RunDir
 from fairbid.online.experiments import prophet_exp, reusable_exp
 
 
+@pytest.mark.slow
 def test_prophet_experiment(tmp_path):
     assert any(name.startswith("online.") for name in load_all())
     rd = RunDir(tmp_path)
@@ -18,6 +21,7 @@ def test_prophet_experiment(tmp_path):
     assert (tmp_path / "figures" / "prophet_ratios.png").exists() and (tmp_path / "notes.html").exists()
 
 
+@pytest.mark.slow
 def test_reusable_experiment(tmp_path):
     rd = RunDir(tmp_path)
     s = reusable_exp(ExperimentContext("quick", 0, Executor("serial"), rd))
@@ -28,3 +32,14 @@ def test_reusable_experiment(tmp_path):
     assert abs(s["adversarial_greedy"] - 1.05 / 2.05) < 1e-9
     assert s["adversarial_rank_c10"] >= 1 - 1 / 2.718281828459045
     assert (tmp_path / "figures" / "reusable_ratios.png").exists()
+
+
+def test_dynamic_experiment(tmp_path):
+    from fairbid.online.experiments import dynamic_exp
+
+    rd = RunDir(tmp_path)
+    s = dynamic_exp(ExperimentContext("quick", 0, Executor("serial"), rd))
+    # Chain vs simulation agree; patient loses fewer agents than greedy (Kakimura-Zhu, abstract).
+    assert s["max_markov_sim_gap"] < 0.02
+    assert s["patient_over_greedy_at_max_d"] < 0.7
+    assert (tmp_path / "figures" / "dynamic_loss.png").exists()

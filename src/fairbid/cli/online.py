@@ -92,3 +92,32 @@ def reusable_cmd(resources: Annotated[int, typer.Option("--resources", help="Res
              tables={"policies": {"policy": list(POLICIES), "reward": [result[p]["reward"] for p in POLICIES],
                                   "stderr": [result[p]["stderr"] for p in POLICIES]}})
     emit(result, json_mode, title="reusable resources")
+
+
+@app.command("dynamic")
+def dynamic_cmd(mechanism: Annotated[str, typer.Option("--mechanism", help="greedy or patient (or all).")] = "all",
+                m: Annotated[float, typer.Option("--m", help="Arrival rate per side (departure rate is 1).")] = 10.0,
+                d: Annotated[float, typer.Option("--d", help="Compatibility p = d/m (0 < d <= m).")] = 2.0,
+                horizon: Annotated[float, typer.Option("--horizon", help="Simulated time (0: no simulation).")] = 2000.0,
+                seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Expected unmatched fraction: exact Markov chain and an agent-level simulation."""
+    from fairbid.core.errors import check_choice, check_float
+
+    start(json_mode)
+    check_choice("--mechanism", mechanism, ("all", "greedy", "patient"))
+    check_float("--m", m, 0.0, 1000.0, low_open=True, finite=True)
+    check_float("--d", d, 0.0, m, low_open=True, finite=True)
+    check_float("--horizon", horizon, 0.0, 1e7, finite=True)
+    from fairbid.online import MECHANISMS, markov_loss, simulate_market
+
+    mechs = MECHANISMS if mechanism == "all" else (mechanism,)
+    result: dict = {}
+    for mech in mechs:
+        r = markov_loss(mech, m=m, d=d)
+        if horizon > 0:
+            r["simulation"] = simulate_market(mech, m=m, d=d, horizon=horizon, burn=min(50.0, horizon / 10),
+                                              seed=seed)
+        result[mech] = r
+    save_run(out, "online-dynamic", seed, {"command": "online dynamic", "mechanism": mechanism, "m": m, "d": d,
+                                           "horizon": horizon}, result)
+    emit(result, json_mode, title="dynamic bipartite matching")

@@ -6,6 +6,7 @@ from fairbid.core.registry import Claim, Entry, register_entry
 
 _P = "tests/online/test_prophet.py::"
 _R = "tests/online/test_reusable.py::"
+_D = "tests/online/test_dynamic.py::"
 
 for _entry in (
     Entry(
@@ -46,6 +47,28 @@ for _entry in (
         check="fairbid.online.reusable:brute_force_optimum", source="offline benchmark of Goyal-Iyengar-Udwani",
         cli="fairbid online reusable",
         claims=(Claim("upper-bounds-opt", True, _R + "test_mip_equals_brute_force"),),
+    ),
+    Entry(
+        name="online.dynamic-greedy", title="Greedy matching in a bipartite market with Poisson arrivals/departures",
+        seed="002", subpackage="online", kind="mechanism", solver="fairbid.online.dynamic:markov_loss",
+        check="fairbid.online.dynamic:simulate_market",
+        source="Kakimura, Zhu: Dynamic Bipartite Matching Market with Arrivals and Departures",
+        cli="fairbid online dynamic --mechanism greedy",
+        claims=(
+            Claim("markov-chain-closed-form", True, _D + "test_greedy_p1_birth_death_closed_form"),
+            Claim("agrees-with-simulation", True, _D + "test_markov_matches_simulation"),
+        ),
+    ),
+    Entry(
+        name="online.dynamic-patient", title="Patient matching (match agents when critical), bipartite market",
+        seed="002", subpackage="online", kind="mechanism", solver="fairbid.online.dynamic:markov_loss",
+        check="fairbid.online.dynamic:simulate_market",
+        source="Kakimura, Zhu: Dynamic Bipartite Matching Market with Arrivals and Departures",
+        cli="fairbid online dynamic --mechanism patient",
+        claims=(
+            Claim("beats-greedy", True, _D + "test_patient_beats_greedy"),
+            Claim("agrees-with-hand-built-chain", True, _D + "test_patient_single_side_closed_form"),
+        ),
     ),
 ):
     register_entry(_entry)

@@ -128,3 +128,39 @@ def reusable_exp(ctx: ExperimentContext) -> dict[str, Any]:
             "adversarial_rank_c10": float(next(x for x, p, c in zip(ra, adv["policy"], adv["capacity"])
                                                if p == "rank" and c == 10)),
             "min_ratio_rank": float(min(x for x, p in zip(r, tab["policy"]) if p == "rank"))}
+
+
+@register("online.dynamic", title="Dynamic bipartite matching: greedy vs patient, Markov chain and simulation",
+          order=30)
+def dynamic_exp(ctx: ExperimentContext) -> dict[str, Any]:
+    from fairbid.core.rng import spawn
+    from fairbid.online import MECHANISMS, markov_loss, simulate_market
+
+    m = 10.0
+    ds = [0.5, 1, 2, 3, 4, 6, 8] if ctx.quick else list(np.linspace(0.5, 10, 20))
+    horizon = 1000.0 if ctx.quick else 20000.0
+    tab: dict[str, list] = {"d": [], "mechanism": [], "markov": [], "simulation": []}
+    seeds = iter(spawn(ctx.seed, len(ds) * len(MECHANISMS)))
+    for d in ds:
+        for mech in MECHANISMS:
+            tab["d"].append(float(d))
+            tab["mechanism"].append(mech)
+            tab["markov"].append(markov_loss(mech, m=m, d=float(d))["unmatched_fraction"])
+            tab["simulation"].append(simulate_market(mech, m=m, d=float(d), horizon=horizon,
+                                                     seed=next(seeds))["unmatched_fraction"])
+    ctx.out.write_table("dynamic_loss", tab)
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for mech, col in zip(MECHANISMS, ("C0", "C1")):
+        sel = [i for i in range(len(tab["d"])) if tab["mechanism"][i] == mech]
+        ax.semilogy([tab["d"][i] for i in sel], [tab["markov"][i] for i in sel], "-", color=col, label=f"{mech} (Markov)")
+        ax.semilogy([tab["d"][i] for i in sel], [tab["simulation"][i] for i in sel], "x", color=col,
+                    label=f"{mech} (simulation)")
+    ax.set_xlabel("d (p = d / m, m = 10)")
+    ax.set_ylabel("fraction unmatched")
+    ax.legend(fontsize=7)
+    ctx.out.save_figure("dynamic_loss", fig)
+    diff = np.abs(np.array(tab["markov"]) - np.array(tab["simulation"]))
+    g = [x for x, k in zip(tab["markov"], tab["mechanism"]) if k == "greedy"]
+    pt = [x for x, k in zip(tab["markov"], tab["mechanism"]) if k == "patient"]
+    return {"max_markov_sim_gap": float(diff.max()), "patient_over_greedy_at_max_d": pt[-1] / g[-1]}
