@@ -39,5 +39,21 @@ for _entry in (
             Claim("agrees-with-reference", True, _T + "test_origami_equals_multiple_lps_and_pure_schedule_lp"),
         ),
     ),
+    Entry(
+        name="games.uniform-mixed-congestion",
+        title="k-uniform mixed equilibria of network congestion games (best response, brute-force PoA)",
+        seed="000", subpackage="games", kind="algorithm", solver="fairbid.games.congestion:best_response_equilibrium",
+        check="fairbid.games.congestion:is_equilibrium",
+        source="Uniform Mixed Equilibria in Network Congestion Games with Link Failures (seed 000 talk)",
+        cli=None,
+        claims=(
+            Claim("hand-computed-example", True, "tests/games/test_congestion.py::test_two_uniform_on_three_parallel_links_by_hand"),
+            Claim("equilibrium", True, "tests/games/test_congestion.py::test_best_response_reaches_a_verified_equilibrium"),
+            Claim("k=1-matches-Rosenthal", True,
+                  "tests/games/test_congestion.py::test_k1_rosenthal_minimiser_is_equilibrium_and_poa_bound"),
+            Claim("PoA<=5/2-affine-k=1", True,
+                  "tests/games/test_congestion.py::test_k1_rosenthal_minimiser_is_equilibrium_and_poa_bound"),
+        ),
+    ),
 ):
     register_entry(_entry)

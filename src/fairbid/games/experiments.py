@@ -82,7 +82,38 @@ def security(ctx: ExperimentContext) -> dict[str, Any]:
     ctx.out.save_figure("security", fig)
     plt.close(fig)
 
-    summary = {"max_gap_origami_vs_lps": float(max(max(timing["gap"]),
+    # k-uniform mixed equilibria (seed 000): PoA of the worst pure-profile equilibrium on small random
+    # networks, k = 1 (ordinary atomic game) and k = 2 (two edge-disjoint paths, uniform).
+    from fairbid.games.congestion import CongestionGame, all_equilibria, optimum, uniform_strategies
+
+    edges = [("s", "x"), ("s", "y"), ("x", "t"), ("y", "t"), ("x", "y"), ("s", "t"), ("s", "t")]
+    poa: dict[str, list] = {"k": [], "instance": [], "worst_poa": [], "best_poa": []}
+    for k in (1, 2):
+        for inst in range(6 if ctx.quick else 60):
+            g = CongestionGame.make(edges, rng.uniform(0, 2, len(edges)), rng.uniform(0, 2, len(edges)), "s", "t",
+                                    np.ones(3), k=k)
+            S = uniform_strategies(g)
+            opt = optimum(g, S)[0]
+            costs = [c for _, c in all_equilibria(g, S)]
+            poa["k"].append(k)
+            poa["instance"].append(inst)
+            poa["worst_poa"].append(max(costs) / opt)
+            poa["best_poa"].append(min(costs) / opt)
+    ctx.out.write_table("congestion_poa", poa)
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    kk, wp = np.array(poa["k"]), np.array(poa["worst_poa"])
+    ax.hist([wp[kk == 1], wp[kk == 2]], bins=12, label=["k = 1 (pure)", "k = 2 (2-uniform)"])
+    ax.axvline(2.5, color="k", ls="--", lw=0.8, label="5/2 (affine, k = 1)")
+    ax.set_xlabel("price of anarchy (worst equilibrium / optimum)")
+    ax.set_ylabel("instances")
+    ax.set_title("3 unit players, affine latencies, 7-edge network")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    ctx.out.save_figure("congestion_poa", fig)
+    plt.close(fig)
+
+    summary = {"max_poa_k1": float(wp[kk == 1].max()), "max_poa_k2": float(wp[kk == 2].max()),
+               "max_gap_origami_vs_lps": float(max(max(timing["gap"]),
                                                    max(abs(x - y) for x, y in zip(rows["origami_defender"],
                                                                                    rows["lps_defender"])))),
                "defender_utility_m0": rows["origami_defender"][0],
@@ -94,8 +125,13 @@ def security(ctx: ExperimentContext) -> dict[str, Any]:
         "<p>The seed's talk is an overview; its named methods for which a computable definition exists "
         "(SSE, multiple LPs, ORIGAMI) are implemented. Bayesian attacker types, scheduling constraints and "
         "bounded-rationality models (quantal response) are not.</p>"
-        "<p>Not implemented from seed 000's network games: congestion games with link failures (k-uniform "
-        "mixed equilibria) and atomic dynamic flows with edge-priority queues, and the conditional-"
-        "dissociation model of cooperation: the talk abstracts state results but not the payoff, failure "
-        "and dynamics parameters needed to compute them.</p>"))
+        "<p>Second figure: k-uniform mixed equilibria of network congestion games (seed 000). Reading of the "
+        "open point: a player's cost is the expected latency of her uniform mixture over k edge-disjoint paths "
+        "(failures motivate the k paths but do not enter the cost). Worst equilibrium PoA over random affine "
+        f"instances: {summary['max_poa_k1']:.3f} (k = 1), {summary['max_poa_k2']:.3f} (k = 2). The paper's tight "
+        "PoA formulas are not in the abstract and are not drawn.</p>"
+        "<p>Not implemented from seed 000: atomic dynamic flows with edge-priority queues (the abstract does "
+        "not fix time discretisation, capacities' units or the priority order) and the conditional-"
+        "dissociation model of cooperation (the talk states results, not the game, matching, waiting-time "
+        "and lifespan rules needed to simulate it).</p>"))
     return summary
