@@ -103,3 +103,25 @@ def test_bad_input() -> None:
         CongestionGame.make(THREE_LINKS, [1, 1], [0, 0, 0], "s", "t", [1])
     with pytest.raises(FairbidError, match="source/sink"):
         uniform_strategies(CongestionGame.make(THREE_LINKS, [1, 1, 1], [0, 0, 0], "s", "z", [1]))
+
+
+def test_cli_congestion(tmp_path, capsys) -> None:
+    import json
+
+    from fairbid.cli.main import main
+
+    p = tmp_path / "net.json"
+    p.write_text(json.dumps({"edges": [["s", "t"]] * 3, "a": [1, 1, 1], "b": [0, 0, 0], "source": "s",
+                             "sink": "t", "weights": [1, 1]}))
+    assert main(["games", "congestion", "--instance", str(p), "--k", "2", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    # test_two_uniform_on_three_parallel_links_by_hand: costs 1.25 each, social cost 2.5 = optimum.
+    assert res["player_costs"] == pytest.approx([1.25, 1.25]) and res["verified_equilibrium"]
+    assert res["price_of_anarchy_of_this_equilibrium"] == pytest.approx(1.0)
+    for doc in ('{"edges": [["s", "t"]], "a": [1], "b": [NaN], "source": "s", "sink": "t", "weights": [1]}',
+                '{"edges": [["s"]], "a": [1], "b": [0], "source": "s", "sink": "t", "weights": [1]}',
+                '{"edges": [["s", "t"]], "a": [1], "b": [0], "source": "s", "sink": "t", "weights": [1]}'):
+        p.write_text(doc)
+        assert main(["games", "congestion", "--instance", str(p), "--k", "2", "--json"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error:")

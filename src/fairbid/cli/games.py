@@ -59,3 +59,39 @@ def security_cmd(instance: InstanceOpt, solver: SolverOpt = "origami", out: OutO
              tables={"coverage": {"target": list(range(len(cov))), "coverage": cov}},
              figures={"coverage": _figure})
     emit(result, json_mode, title="Stackelberg security game (SSE)")
+
+
+@app.command("congestion")
+def congestion_cmd(
+    instance: Annotated[Path, typer.Option("--instance", help='JSON: {"edges": [[u, v], ...], "a": [...], "b": [...], '
+                                                              '"source": s, "sink": t, "weights": [...]}; latency a x + b.')],
+    k: Annotated[int, typer.Option("--k", help="Paths per player: k edge-disjoint paths, uniform mixture.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the best-response start.", min=0)] = 0,
+    out: OutOpt = None, json_mode: JsonOpt = False,
+) -> None:
+    """A k-uniform mixed equilibrium (best response), its cost, the optimum and the price of anarchy."""
+    from fairbid.core.errors import check_int
+    from fairbid.core.validate import load_json_file
+    from fairbid.games.congestion import (
+        best_response_equilibrium,
+        congestion_game_from_json,
+        is_equilibrium,
+        optimum,
+        player_costs,
+        social_cost,
+    )
+
+    start(json_mode)
+    k = check_int("--k", k, 1, 64)
+    game = congestion_game_from_json(load_json_file(instance, "--instance"), k=k)
+    prof, S = best_response_equilibrium(game, seed=seed)
+    ok, gain = is_equilibrium(game, prof, S)
+    eq_cost = social_cost(game, S[prof])
+    opt, _ = optimum(game, S)
+    result = {"strategies": [[int(e) for e in row.nonzero()[0]] for row in S[prof]],
+              "player_costs": player_costs(game, S[prof]).tolist(), "social_cost": eq_cost,
+              "optimal_social_cost": opt, "price_of_anarchy_of_this_equilibrium": eq_cost / opt if opt > 0 else 1.0,
+              "verified_equilibrium": bool(ok), "max_deviation_gain": gain}
+    save_run(out, "games-congestion", seed, {"command": "games congestion", "instance": str(instance), "k": k},
+             {x: v for x, v in result.items() if x != "strategies"})
+    emit(result, json_mode, title=f"{k}-uniform mixed equilibrium")

@@ -45,7 +45,7 @@ for _entry in (
         seed="000", subpackage="games", kind="algorithm", solver="fairbid.games.congestion:best_response_equilibrium",
         check="fairbid.games.congestion:is_equilibrium",
         source="Uniform Mixed Equilibria in Network Congestion Games with Link Failures (seed 000 talk)",
-        cli=None,
+        cli="fairbid games congestion",
         claims=(
             Claim("hand-computed-example", True, "tests/games/test_congestion.py::test_two_uniform_on_three_parallel_links_by_hand"),
             Claim("equilibrium", True, "tests/games/test_congestion.py::test_best_response_reaches_a_verified_equilibrium"),

@@ -29,7 +29,7 @@ import numpy as np
 from fairbid.core.errors import FairbidError, check_array, check_int
 
 __all__ = ["CongestionGame", "uniform_strategies", "best_response_equilibrium", "social_cost",
-           "player_costs", "is_equilibrium", "optimum", "all_equilibria"]
+           "player_costs", "is_equilibrium", "optimum", "all_equilibria", "congestion_game_from_json"]
 
 MAX_STRATEGIES = 5_000
 MAX_PROFILES = 2_000_000
@@ -181,3 +181,35 @@ def all_equilibria(game: CongestionGame, strategies: np.ndarray | None = None) -
             p = np.array(prof)
             out.append((p, social_cost(game, S[p])))
     return out
+
+
+def congestion_game_from_json(data: Any, k: int = 1) -> CongestionGame:
+    """``{"edges": [[u, v], ...], "a": [...], "b": [...], "source": s, "sink": t, "weights": [...],
+    "directed": true}`` -> :class:`CongestionGame` (checked field by field)."""
+    from fairbid.core.validate import require_type, require_vector
+
+    require_type("instance", data, dict, "a JSON object")
+    allowed = ("edges", "a", "b", "source", "sink", "weights", "directed")
+    for key in data:
+        if key not in allowed:
+            raise FairbidError("instance", "unknown field", key)
+    for key in allowed[:6]:
+        if key not in data:
+            raise FairbidError(key, "is missing")
+    edges = require_type("edges", data["edges"], list, "a list of [u, v] pairs")
+    if not edges or len(edges) > 200:
+        raise FairbidError("edges", "must list 1 to 200 edges", len(edges))
+    for i, e in enumerate(edges):
+        require_type(f"edges[{i}]", e, list, "a [u, v] pair")
+        if len(e) != 2 or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in e):
+            raise FairbidError(f"edges[{i}]", "must be a [u, v] pair of node names or integers", e)
+    for key in ("source", "sink"):
+        if not isinstance(data[key], (str, int)) or isinstance(data[key], bool):
+            raise FairbidError(key, "must be a node name or integer", data[key])
+    a = require_vector("a", data["a"], len(edges), low=0, high=1e12)
+    b = require_vector("b", data["b"], len(edges), low=0, high=1e12)
+    w = require_vector("weights", data["weights"], low=0, high=1e12)
+    if not w or len(w) > 8:
+        raise FairbidError("weights", "one weight per player, 1 to 8 players (brute-force PoA)", len(w))
+    directed = require_type("directed", data.get("directed", True), bool, "true or false")
+    return CongestionGame.make(edges, a, b, data["source"], data["sink"], w, k=k, directed=directed)
