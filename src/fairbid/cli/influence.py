@@ -111,6 +111,8 @@ def select_cmd(
     celf_sims: Annotated[int, typer.Option("--celf-sims", help="CELF: simulations per oracle call.", min=1)] = 200,
     candidates: Annotated[int | None, typer.Option("--candidates", help="CELF: top-degree candidate pool.",
                                                    min=1)] = None,
+    evaluate: Annotated[bool, typer.Option("--evaluate/--no-evaluate", help="Estimate the spreads "
+                                           "(--no-evaluate: selection only, spreads null; for timing).")] = True,
     seed: SeedOpt = 0,
     out: OutOpt = None,
     json_mode: JsonOpt = False,
@@ -121,18 +123,18 @@ def select_cmd(
 
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
     res = select_seeds(g, k, method, model, seed, eval_sims=sims, eps=eps, ell=ell, sims=celf_sims,
-                       candidates=candidates, delta=delta, sampling=sampling)
+                       candidates=candidates, delta=delta, sampling=sampling, evaluate=evaluate)
     result = {
         "seeds": g.label_of(res.seeds), "spread": res.spread, "stderr": res.stderr, "seconds": res.seconds,
         "baseline_spread": res.baseline_spread, "baseline_stderr": res.baseline_stderr,
         "method": method, "model": model,
     }
-    for key in ("rr_sets", "approx", "capped"):
+    for key in ("rr_sets", "approx", "capped", "prepare_seconds"):
         if key in res.info:
             result[key] = res.info[key]
     config = {"command": "influence select", "graph": graph, "directed": directed, "weights": weights,
               "model": model, "method": method, "k": k, "eps": eps, "ell": ell,
-              "delta": delta, "sampling": sampling, "sims": sims,
+              "delta": delta, "sampling": sampling, "evaluate": evaluate, "sims": sims,
               "celf_sims": celf_sims, "candidates": candidates, "seed": seed}
     save_run(out, "influence-select", seed, config, result,
              tables={"seeds": {"rank": list(range(1, len(res.seeds) + 1)), "node": result["seeds"]}},

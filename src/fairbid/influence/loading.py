@@ -88,6 +88,16 @@ def _load_uncached(source: Any, directed: bool | None, weights: Any, seed: SeedL
 
 
 def _from_file(path: Path, directed: bool, weights: Any, seed: SeedLike, name: str) -> Graph:
+    """Parse ``path`` once; later loads map the binary CSR cache (:mod:`fairbid.influence.graphcache`)."""
+    if isinstance(weights, str) and not (weights == "trivalency" and seed is None):
+        from fairbid.influence.graphcache import cached_load
+
+        return cached_load(Path(path), f"{weights}|{name}", directed, None if seed is None else str(seed),
+                           lambda: _parse_file(path, directed, weights, seed, name))
+    return _parse_file(path, directed, weights, seed, name)
+
+
+def _parse_file(path: Path, directed: bool, weights: Any, seed: SeedLike, name: str) -> Graph:
     src, dst, column = read_edge_list(path)
     if isinstance(weights, str) and weights == "column" and column is not None:
         _check_column(path, column)

@@ -106,7 +106,7 @@ def max_coverage(nodes, ptr, nsets, n, k):
     built here as flat int32 arrays (``start``/``member``), no object per set.
     """
     total = ptr[nsets]
-    deg = np.zeros(n, np.int64)
+    deg = np.zeros(n, np.int32)  # a node is in at most nsets < 2^31 sets
     for i in range(total):
         deg[nodes[i]] += 1
     start = np.zeros(n + 1, np.int64)
@@ -124,7 +124,7 @@ def max_coverage(nodes, ptr, nsets, n, k):
     for v in range(n):
         if deg[v] > 0:
             ncand += 1
-    cand = np.empty(ncand, np.int64)
+    cand = np.empty(ncand, np.int32)
     j = 0
     for v in range(n):
         if deg[v] > 0:
@@ -147,7 +147,7 @@ def max_coverage(nodes, ptr, nsets, n, k):
         tmin_at = 0
         for c in range(ncand):
             v = cand[c]
-            d = deg[v]
+            d = np.int64(deg[v])
             if chosen[v]:
                 continue
             if d > best_deg:
