@@ -90,6 +90,9 @@ NETWORK = {"seller": "s", "edges": [["s", "a"], ["s", "b"], ["a", "c"], ["b", "c
 INSTANCE = {"budgets": {"x": 1, "y": 2, "z": 1}, "approvals": {"x": ["a"], "y": ["b"], "z": ["a", "b"]}}
 PRIOR = {"joint": [[0.4, 0.1], [0.1, 0.4]]}
 EDGES = "# tiny graph\n1 2\n2 3\n1 4\n4 5\n"
+CORRELATED = {"values": [[1.0, 2.0, 4.0]], "pmf": [0.5, 0.3, 0.2]}
+ROBUST = {"values": [[1, 2], [1, 2]], "marginals": [[0.5, 0.5], [0.5, 0.5]]}
+MARKET = {"valuations": [[2, 1], [1, 2], [1, 1]], "budgets": [1, 1, 1]}
 SECURITY = {"resources": 1, "targets": [
     {"def_covered": 1, "def_uncovered": -2, "att_covered": -1, "att_uncovered": 2},
     {"def_covered": 2, "def_uncovered": -1, "att_covered": -2, "att_uncovered": 1}]}
@@ -100,7 +103,9 @@ def write_fixtures(root: Path) -> dict[str, str]:
     root.mkdir(parents=True, exist_ok=True)
     files = {"network": ("network.json", json.dumps(NETWORK)), "instance": ("instance.json", json.dumps(INSTANCE)),
              "prior": ("prior.json", json.dumps(PRIOR)), "edges": ("edges.txt", EDGES),
-             "security": ("security.json", json.dumps(SECURITY))}
+             "security": ("security.json", json.dumps(SECURITY)),
+             "correlated": ("correlated.json", json.dumps(CORRELATED)), "robust": ("robust.json", json.dumps(ROBUST)),
+             "market": ("market.json", json.dumps(MARKET))}
     out = {}
     for key, (name, text) in files.items():
         (root / name).write_text(text)
@@ -137,6 +142,14 @@ BASE: dict[str, list[str]] = {
     "contests design": ["--players", "3"],
     "elicitation audit": ["--signals", "2", "--mechanism", "oa"],
     "games security": ["--instance", "{security}"],
+    "auctions optimal": ["--instance", "{correlated}"],
+    "auctions robust": ["--instance", "{robust}"],
+    "markets solve": ["--model", "fisher-linear", "--instance", "{market}"],
+    "markets generate": ["--buyers", "3", "--goods", "2"],
+    "markets licences": ["--players", "3"],
+    "online prophet": ["--k", "1", "--n", "3", "--values", "uniform:0:1"],
+    "online reusable": ["--resources", "3", "--requests", "30", "--reps", "2"],
+    "online dynamic": ["--m", "3", "--d", "3", "--horizon", "2"],
 }
 
 PLACEHOLDER = {"int": "2", "float": "0.5", "str": "x", "path": "{file}"}

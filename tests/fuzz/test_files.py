@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.harness import BASE, INSTANCE, NETWORK, PRIOR, SECURITY, base_args, commands, problems, replace_param, run, \
+from tests.fuzz.harness import BASE, CORRELATED, INSTANCE, MARKET, NETWORK, PRIOR, ROBUST, SECURITY, base_args, commands, problems, replace_param, run, \
     unexpected
 
 COMMANDS = {c.id: c for c in commands()}
-DOCS = {"network": NETWORK, "instance": INSTANCE, "prior": PRIOR, "security": SECURITY}
+DOCS = {"network": NETWORK, "instance": INSTANCE, "prior": PRIOR, "security": SECURITY, "correlated": CORRELATED,
+        "robust": ROBUST, "market": MARKET}
 
 
 #: Invocations reading a JSON file, besides those of BASE (whose own base uses another input).
@@ -40,6 +41,8 @@ def _json_targets():
 
 
 TARGETS = _json_targets()
+#: Keys a format may omit (a documented default applies), so dropping them is not an error.
+OPTIONAL_KEYS = {("market", "budgets")}
 DEEP = "[" * 100_000 + "]" * 100_000
 WRONG_VALUES = [-5, "x", None, [], {}, True, 10**400, json.loads("[" * 40 + "1" + "]" * 40), {"k": 1}]
 
@@ -56,7 +59,8 @@ def _raw_corpus(fmt: str) -> list[tuple[str, bytes]]:
     ]
     for key in doc:
         rest = {k: v for k, v in doc.items() if k != key}
-        cases.append((f"no-{key}", json.dumps(rest).encode()))
+        if (fmt, key) not in OPTIONAL_KEYS:
+            cases.append((f"no-{key}", json.dumps(rest).encode()))
         for i, bad in enumerate(WRONG_VALUES):
             cases.append((f"{key}={i}", json.dumps({**doc, key: bad}).encode()))
     if fmt == "network":
