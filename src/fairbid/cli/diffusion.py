@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from fairbid.cli.common import JsonOpt, OutOpt, SeedOpt, emit, save_run, start
+from fairbid.core.errors import FairbidError
 from fairbid.core.plots import bar_figure
 
 app = typer.Typer(no_args_is_help=True)
@@ -82,6 +83,9 @@ def audit_cmd(mechanism: MechanismOpt, network: NetworkOpt, trees: TreesOpt = "u
 def protocol_cmd(network: NetworkOpt,
                  trace: Annotated[bool, typer.Option("--trace", help="Print every message.")] = False,
                  runtime: Annotated[str, typer.Option("--runtime", help="asyncio, serial or ray.")] = "asyncio",
+                 export_ledger: Annotated[Path | None, typer.Option(
+                     "--export-ledger", help="Write the signed ledger (records, key table, head) as JSON, "
+                     "for `fairbid diffusion verify-ledger`.")] = None,
                  seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Run the distributed SRA; print the message log (--trace) and the verified ledger."""
     from fairbid.diffusion import load_network, run_sra
@@ -94,8 +98,14 @@ def protocol_cmd(network: NetworkOpt,
     result = {"winner": res.winner, "payments": res.payments, "utilities": res.utilities, "revenue": res.revenue,
               "ledger": ledger, "ledger_verified": res.verification.ok, "ledger_problem": res.verification.problem,
               "tree": {b: list(p) for b, p in res.tree.items()}, "rounds": res.rounds, "messages": len(res.log)}
+    result["seller_key"] = res.ledger.key_table().get(net.seller, "")
     buyers = list(net.buyers)
-    save_run(out, "diffusion-protocol", seed,
+    exported = res.ledger.export()
+    if export_ledger is not None:
+        from fairbid.core.rundir import atomic_write_json
+
+        atomic_write_json(export_ledger, exported)
+    rd = save_run(out, "diffusion-protocol", seed,
              {"command": "diffusion protocol", "network": str(network), "runtime": runtime, "seed": seed},
              {k: v for k, v in result.items() if k not in ("ledger", "tree")},
              tables={"ledger": {key: [r[key] for r in ledger] for key in ("index", "seller", "buyer", "price",
@@ -103,6 +113,8 @@ def protocol_cmd(network: NetworkOpt,
                      "messages": {"message": [str(m) for m in res.log]}},
              figures={"utilities": lambda: bar_figure(buyers, [res.utilities[b] for b in buyers],
                                                       ylabel="utility", title="distributed SRA")})
+    if rd is not None:
+        rd.write_json("ledger.json", exported)
     if json_mode:
         if trace:
             result["log"] = [str(m) for m in res.log]
@@ -116,8 +128,43 @@ def protocol_cmd(network: NetworkOpt,
     for line in res.ledger.lines():
         typer.echo(f"  {line}")
     status = "verified" if res.verification.ok else f"FAILED: {res.verification.problem} at {res.verification.index}"
-    typer.echo(f"ledger check: {status} ({len(res.ledger.records)} records, hash chain + Ed25519 signatures)")
+    typer.echo(f"ledger check: {status} ({len(res.ledger.records)} records, hash chain + Ed25519 signatures, "
+               f"seller-signed key table and head; seller key {result['seller_key']})")
     typer.echo(f"winner: {res.winner}  revenue: {res.revenue:.6g}  rounds: {res.rounds}  messages: {len(res.log)}")
     for b in net.buyers:
         if res.payments[b] or b == res.winner:
             typer.echo(f"  {b}: pays {res.payments[b]:+.6g}  utility {res.utilities[b]:.6g}")
+
+
+@app.command("verify-ledger")
+def verify_ledger_cmd(
+    file: Annotated[Path, typer.Argument(help="Exported ledger JSON (`fairbid diffusion protocol --export-ledger`).")],
+    seller_key: Annotated[str | None, typer.Option(
+        "--seller-key", help="Trusted public key of the seller (64 hex digits) to pin the key table to.")] = None,
+    json_mode: JsonOpt = False,
+) -> None:
+    """Verify an exported SRA ledger offline: key table, hash chain, signatures, signed head."""
+    from fairbid.core.validate import load_json_file
+    from fairbid.diffusion.protocol.ledger import Ledger
+
+    start(json_mode)
+    if seller_key is not None:
+        try:
+            ok = len(bytes.fromhex(seller_key)) == 32
+        except ValueError:
+            ok = False
+        if not ok:
+            raise FairbidError("--seller-key", "must be 64 hex digits", seller_key)
+    ledger = Ledger.from_export(load_json_file(file, "ledger file"))
+    check = ledger.verify(seller_key=seller_key)
+    if not check.ok:
+        raise FairbidError("ledger", check.problem + (f" at record {check.index}" if check.index >= 0 else ""),
+                           file.name)
+    result = {"valid": True, "records": len(ledger.records), "seller": ledger.seller,
+              "seller_key": ledger.key_table()[ledger.seller], "head": ledger.head(),
+              "winner": ledger.records[-1].buyer if ledger.records else None}
+    if json_mode:
+        emit(result, True)
+        return
+    typer.echo(f"valid: {result['records']} records, winner {result['winner']}, head {result['head'][:16]}, "
+               f"seller {ledger.seller} key {result['seller_key']}")

@@ -28,7 +28,9 @@ import math
 
 from fairbid.core.errors import FairbidError
 from fairbid.diffusion.protocol import messages as M
-from fairbid.diffusion.protocol.ledger import Ledger, Record, public_bytes, signing_key
+from fairbid.diffusion.protocol.ledger import (
+    Ledger, Record, key_from_private_bytes, new_signing_key, private_bytes, public_bytes,
+)
 from fairbid.diffusion.protocol.messages import Message
 from fairbid.diffusion.protocol.strategies import INTENDED, Strategy, rng_for
 
@@ -55,7 +57,8 @@ class BuyerAgent:
     strategy : Strategy
         How she acts (default: intended).
     seed : (int, int)
-        ``(run seed, her index)``: her private randomness and signing key derive from it.
+        ``(run seed, her index)``: her private randomness derives from it. Her signing key does not: it
+        is drawn from OS randomness when the agent is created (see :mod:`.ledger`).
     fixed_parent : str, optional
         Fixes her random choice of inviter (used to replay a given tree).
     """
@@ -75,6 +78,7 @@ class BuyerAgent:
         self._seed = seed
         self._rng = None
         self._key = None
+        self._key_bytes = private_bytes(new_signing_key())  # picklable; never derived from the seed
         self.fixed_parent = fixed_parent
         self.heard: int | None = None
         self.inviters: tuple[str, ...] = ()
@@ -98,9 +102,12 @@ class BuyerAgent:
 
     def key(self):
         if self._key is None:
-            self._key = signing_key(f"{self._seed[0]}:{self._seed[1]}:{self.id}".encode())
-            self.ledger.register_key(self.id, public_bytes(self._key))
+            self._key = key_from_private_bytes(self._key_bytes)
         return self._key
+
+    def public_key_bytes(self) -> bytes:
+        """Her public key (published in the ledger's key table before the sale starts)."""
+        return public_bytes(self.key())
 
     @property
     def own_bid(self) -> float:
@@ -223,7 +230,7 @@ class BuyerAgent:
 
     def _bought(self, m: Message, out: list[Message]) -> None:
         rec: Record = m.payload
-        check = self.ledger.verify()
+        check = self.ledger.verify_chain()  # the head is signed when the sale is over
         if not check.ok:
             raise TamperDetected("ledger", f"{self.id} found {check.problem} at record", check.index)
         if rec.buyer != self.id or rec.seller != m.sender or rec.prev_hash != self.ledger.head():
@@ -247,7 +254,6 @@ class SellerAgent(BuyerAgent):
         self.heard = 0
         self.invitees = self.neighbours
         self.pending = set(self.invitees)
-        self.key()
         msgs = [self._msg(M.INVITE, j) for j in self.invitees]
         if not self.invitees:
             self.sent = True
@@ -256,3 +262,15 @@ class SellerAgent(BuyerAgent):
     def _send_aggregate(self, out: list[Message]) -> None:
         self.sent = True
         self._host(0.0, out)
+
+    def seal_keys(self) -> None:
+        """Before the sale: sign the table of every agent's public key."""
+        self.ledger.seal_keys(self.key())
+
+    def seal_head(self) -> bool:
+        """After the sale: sign the ledger head (record count + last hash) if the chain verifies."""
+        try:
+            self.ledger.seal_head(self.key())
+        except FairbidError:
+            return False
+        return True

@@ -104,7 +104,7 @@ class RayRuntime(Runtime):
         saved = {n: a.ledger for n, a in agents.items()}
         for a in agents.values():  # the ledger object stays here; actors get a proxy
             a.ledger = None
-            a._key = None  # private keys are not picklable; they are re-derived from the agent's seed
+            a._key = None  # key objects are not picklable; they are rebuilt from the agent's private bytes
         try:
             hosts = [ray.remote(num_cpus=0)(_Host).remote(g, ledger) for g in groups]
         finally:

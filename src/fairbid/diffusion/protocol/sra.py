@@ -97,7 +97,8 @@ def run_sra(net: DiffusionNetwork, *, seed: SeedLike = 0, strategies: Mapping[st
     net : DiffusionNetwork
         True types; reports in ``net.reports`` become misreporting strategies (bid and invitations).
     seed : seed-like
-        Run seed; agent ``i`` draws from ``(seed, i)`` only.
+        Run seed; agent ``i`` draws from ``(seed, i)`` only. The outcome is a function of the seed; the
+        agents' signing keys (and so signatures and hashes) are fresh for every run.
     strategies : mapping, optional
         Strategy per buyer (default: intended, or the misreport in ``net.reports``).
     tree : mapping, optional
@@ -126,6 +127,10 @@ def run_sra(net: DiffusionNetwork, *, seed: SeedLike = 0, strategies: Mapping[st
     for k, b in enumerate(net.buyers, start=1):
         agents[b] = BuyerAgent(b, net.values[b], nbrs(b), ledger, strategies.get(b, INTENDED),
                                (root, k), tree.get(b), inviters)
+    # Keys come from OS randomness (not the seed): publish them, the seller signs the table.
+    for name, agent in agents.items():
+        ledger.register_key(name, agent.public_key_bytes())
+    seller.seal_keys()
     log: list[Message] | None = [] if keep_log else None
     aborted = ""
     rounds = 0
@@ -133,6 +138,7 @@ def run_sra(net: DiffusionNetwork, *, seed: SeedLike = 0, strategies: Mapping[st
         rounds = rt.run(agents, seller.start(), net.neighbours, log)
     except TamperDetected as exc:
         aborted = str(exc)
+    seller.seal_head()  # the sale is over: the seller signs count + last hash (only a valid chain)
     return _settle(net, agents, ledger, log or [], rounds, aborted)
 
 
