@@ -60,6 +60,9 @@ for _entry in (
             Claim("same-tree-same-outcome-as-reduction", True, _T + "test_protocol.py::test_theorem_same_tree_same_outcome"),
             Claim("IC-in-invitations", False, _T + "test_audit.py::test_sra_invitation_finding"),
             Claim("tamper-evident-ledger", True, _T + "test_protocol.py::test_tampering_agent_is_caught"),
+            Claim("ledger-detects-truncation", True, _T + "test_ledger.py::test_delete_last_is_detected"),
+            Claim("ledger-detects-key-swap", True, _T + "test_ledger.py::test_key_swap_is_detected"),
+            Claim("ledger-detects-resigned-edit", True, _T + "test_ledger.py::test_resigned_edit_is_detected"),
         ),
     ),
 ):
