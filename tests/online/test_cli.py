@@ -51,6 +51,9 @@ def test_reusable_contract(capsys):
     ["online", "dynamic", "--d", "50"],
     ["online", "dynamic", "--m", "nan"],
     ["online", "dynamic", "--horizon", "-5"],
+    ["online", "inspections", "--alpha", "x"],
+    ["online", "inspections", "--alpha", "-1"],
+    ["online", "inspections", "--n", "0"],
 ])
 def test_bad_input_exit_2(argv, capsys):
     assert main([*argv, "--json"]) == 2
@@ -78,3 +81,11 @@ def test_dynamic_contract(capsys):
     assert res["greedy"]["unmatched_fraction"] == pytest.approx(
         float(pi @ np.abs(np.concatenate([-ks[:0:-1], ks]))) / 6, rel=1e-8)
     assert res["patient"]["unmatched_fraction"] < res["greedy"]["unmatched_fraction"]
+
+
+def test_inspections_contract(capsys):
+    assert main(["online", "inspections", "--n", "1000", "--alpha", "1,2", "--degree", "10", "--reps", "1",
+                 "--json"]) == 0
+    res = _json(capsys)
+    # Dense markets (degree 10) deadlock at alpha = 1 and 2 (Immorlica-Kanoria-Lu; cf. test_deadlock_regimes).
+    assert res["alpha"] == [1.0, 2.0] and min(res["stuck_women"]) > 0.3 and res["threshold"] is None

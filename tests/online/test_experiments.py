@@ -43,3 +43,14 @@ def test_dynamic_experiment(tmp_path):
     assert s["max_markov_sim_gap"] < 0.02
     assert s["patient_over_greedy_at_max_d"] < 0.7
     assert (tmp_path / "figures" / "dynamic_loss.png").exists()
+
+
+def test_inspections_experiment(tmp_path):
+    from fairbid.online.experiments import inspections_exp
+
+    rd = RunDir(tmp_path)
+    s = inspections_exp(ExperimentContext("quick", 0, Executor("serial"), rd))
+    # Deadlock-free region starts at a larger alpha for better-connected markets (abstract).
+    assert s["threshold_degree_2"] is not None and s["threshold_degree_5"] is not None
+    assert s["threshold_degree_2"] < s["threshold_degree_5"]
+    assert (tmp_path / "figures" / "inspections_stuck.png").exists()

@@ -121,3 +121,42 @@ def dynamic_cmd(mechanism: Annotated[str, typer.Option("--mechanism", help="gree
     save_run(out, "online-dynamic", seed, {"command": "online dynamic", "mechanism": mechanism, "m": m, "d": d,
                                            "horizon": horizon}, result)
     emit(result, json_mode, title="dynamic bipartite matching")
+
+
+@app.command("inspections")
+def inspections_cmd(n: Annotated[int, typer.Option("--n", help="Women N (men: round(alpha N)).")] = 2000,
+                    alpha: Annotated[str, typer.Option("--alpha", help="Men-to-women ratio(s), comma-separated.")] = "0.5,1,2,4",
+                    degree: Annotated[float, typer.Option("--degree", help="Women's mean number of potential partners.")] = 3.0,
+                    success: Annotated[float, typer.Option("--success", help="Inspection success probability.")] = 0.5,
+                    reps: Annotated[int, typer.Option("--reps", help="Markets per alpha.")] = 3,
+                    tol: Annotated[float, typer.Option("--tol", help="Deadlock-free when stuck fraction < tol.")] = 0.01,
+                    seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Stuck (deadlocked) fraction of women per alpha and the alpha threshold on the grid."""
+    from fairbid.core.errors import check_float, check_int
+
+    start(json_mode)
+    check_int("--n", n, minimum=1, maximum=10**6)
+    check_int("--reps", reps, minimum=1, maximum=100)
+    check_float("--degree", degree, 0.0, 1e4, low_open=True, finite=True)
+    check_float("--success", success, 0.0, 1.0, low_open=True, finite=True)
+    check_float("--tol", tol, 0.0, 1.0, low_open=True, finite=True)
+    parts = [x for x in alpha.split(",") if x.strip()]
+    if not parts or len(parts) > 200:
+        raise FairbidError("--alpha", "needs 1..200 comma-separated numbers", alpha)
+    alphas = [check_float("--alpha", _num("--alpha", x), 0.0, 100.0, low_open=True,
+                          finite=True) for x in parts]
+    from fairbid.online import deadlock_threshold
+
+    result = deadlock_threshold(alphas, n=n, degree=degree, success=success, reps=reps, tol=tol, seed=seed)
+    save_run(out, "online-inspections", seed, {"command": "online inspections", "n": n, "alpha": alpha,
+                                               "degree": degree, "success": success, "reps": reps, "tol": tol},
+             {"threshold": result["threshold"]},
+             tables={"stuck": {"alpha": result["alpha"], "stuck_women": result["stuck_women"]}})
+    emit(result, json_mode, title="costly inspections: deadlock")
+
+
+def _num(what: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise FairbidError(what, "must be comma-separated numbers", text.strip()) from None

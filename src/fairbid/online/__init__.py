@@ -1,10 +1,12 @@
 """fairbid.online: online allocation and matching (seed 002), flat public API.
 
 Implemented: static pricing for multi-unit prophet inequalities (Chawla-Devanur-Lykouris), online
-allocation of reusable resources (Goyal-Iyengar-Udwani), dynamic bipartite matching (Kakimura-Zhu). See the module docstrings for what is open.
+allocation of reusable resources (Goyal-Iyengar-Udwani), dynamic bipartite matching (Kakimura-Zhu),
+costly inspections and deadlock (Immorlica-Kanoria-Lu; simulation only). See the module docstrings for what is open.
 """
 
 from fairbid.online.dynamic import MECHANISMS, markov_loss, simulate_market
+from fairbid.online.inspections import deadlock_threshold, run_market, simulate_inspections
 from fairbid.online.prophet import (
     ProphetResult,
     guarantee,
@@ -31,7 +33,7 @@ from fairbid.online.reusable import (
 )
 
 __all__ = [
-    "MECHANISMS", "markov_loss", "simulate_market",
+    "MECHANISMS", "markov_loss", "simulate_market", "deadlock_threshold", "run_market", "simulate_inspections",
     "POLICIES", "ProphetResult", "ReusableInstance", "adversarial_instance", "brute_force_optimum", "duration_distribution",
     "duration_draws", "expected_reward", "guarantee", "lp_upper_bound", "make_instance", "policy_value",
     "prophet", "prophet_value", "random_instance", "simulate", "simulate_prophet", "static_price", "statistics",

@@ -70,5 +70,18 @@ for _entry in (
             Claim("agrees-with-hand-built-chain", True, _D + "test_patient_single_side_closed_form"),
         ),
     ),
+    Entry(
+        name="online.inspections", title="Mutually desirable compatibility inspections and information deadlock",
+        seed="002", subpackage="online", kind="model", solver="fairbid.online.inspections:simulate_inspections",
+        check="fairbid.online.inspections:run_market",
+        source="Immorlica, Kanoria, Lu: In Which Matching Markets Do Costly Compatibility Inspections Lead to a "
+               "Deadlock?",
+        cli="fairbid online inspections --n N --alpha A",
+        claims=(
+            Claim("hand-checked-deadlock", True, "tests/online/test_inspections.py::test_pointing_cycle_is_a_deadlock"),
+            Claim("agrees-with-reference", True, "tests/online/test_inspections.py::test_kernel_matches_reference"),
+            Claim("deadlock-below-alpha-threshold", True, "tests/online/test_inspections.py::test_deadlock_regimes"),
+        ),
+    ),
 ):
     register_entry(_entry)

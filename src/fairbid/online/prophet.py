@@ -121,7 +121,13 @@ def policy_value(dists: list, k: int, price: float) -> float:
     for d in dists:  # E[X 1{X >= p}] = p sf(p) + int_p^inf sf(x) dx
         key = id(d)
         if key not in cache:
-            tail, _ = integrate.quad(lambda x: float(d.sf(x)), price, d.upper, limit=400, epsabs=1e-13)
+            hi = d.quantile_upper(1e-15)
+            cuts = sorted({price, hi, *[float(d.ppf(q)) for q in (0.5, 0.9, 0.99, 0.999)]})
+            cuts = [c for c in cuts if price <= c <= hi]
+            tail = sum(integrate.quad(lambda x: float(d.sf(x)), a, b, limit=400, epsabs=1e-13)[0]
+                       for a, b in zip(cuts[:-1], cuts[1:]) if b > a)
+            if not d.bounded:
+                tail += integrate.quad(lambda x: float(d.sf(x)), max(hi, price), np.inf, limit=400)[0]
             cache[key] = price * float(d.sf(price)) + tail
         gains.append(cache[key])
     avail = np.empty(len(dists))
@@ -147,7 +153,10 @@ def prophet_value(dists: list, k: int) -> float:
         return float(_expected_min(_tail_counts(_sf_matrix(dists, np.array([x])), k), k)[0])
 
     # Split at the distributions' quantiles so quad sees the kinks; add the unbounded tail with inf.
-    pts = sorted({0.0, upper, *[float(d.ppf(q)) for d in dists[:1] for q in (0.5, 0.9, 0.99)]})
+    distinct = list({d.spec: d for d in dists}.values())[:50]  # kinks: every law's ends and quantiles
+    qs = (0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 1 - 1e-6)
+    pts = sorted({0.0, upper, *[float(d.ppf(q)) for d in distinct for q in qs],
+                  *[d.upper for d in distinct if d.bounded], *[d.lower for d in distinct]})
     pts = [p for p in pts if 0.0 <= p <= upper]
     total = 0.0
     for a, b in zip(pts[:-1], pts[1:]):
