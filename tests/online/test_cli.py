@@ -54,6 +54,8 @@ def test_reusable_contract(capsys):
     ["online", "inspections", "--alpha", "x"],
     ["online", "inspections", "--alpha", "-1"],
     ["online", "inspections", "--n", "0"],
+    ["online", "fairness", "--offline", "0"],
+    ["online", "fairness", "--density", "0"],
 ])
 def test_bad_input_exit_2(argv, capsys):
     assert main([*argv, "--json"]) == 2
@@ -89,3 +91,11 @@ def test_inspections_contract(capsys):
     res = _json(capsys)
     # Dense markets (degree 10) deadlock at alpha = 1 and 2 (Immorlica-Kanoria-Lu; cf. test_deadlock_regimes).
     assert res["alpha"] == [1.0, 2.0] and min(res["stuck_women"]) > 0.3 and res["threshold"] is None
+
+
+def test_fairness_contract(capsys):
+    assert main(["online", "fairness", "--offline", "5", "--types", "3", "--reps", "500", "--json"]) == 0
+    res = _json(capsys)
+    assert 0 < res["lambda_lp"] <= 1
+    # Non-boosted sampling keeps at least (1 - 1/e) lambda* in expectation (LP-sampling bound), MC slack 0.05.
+    assert res["sampling"]["ratio"] >= 1 - 1 / 2.718281828459045 - 0.05

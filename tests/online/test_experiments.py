@@ -54,3 +54,13 @@ def test_inspections_experiment(tmp_path):
     assert s["threshold_degree_2"] is not None and s["threshold_degree_5"] is not None
     assert s["threshold_degree_2"] < s["threshold_degree_5"]
     assert (tmp_path / "figures" / "inspections_stuck.png").exists()
+
+
+def test_fairness_experiment(tmp_path):
+    from fairbid.online.experiments import fairness_exp
+
+    rd = RunDir(tmp_path)
+    s = fairness_exp(ExperimentContext("quick", 0, Executor("serial"), rd))
+    # LP sampling keeps (1 - 1/e) of lambda* (exact bound; 0.04 Monte Carlo slack at 1000 runs).
+    assert s["min_ratio_sampling"] >= 1 - 1 / 2.718281828459045 - 0.04
+    assert (tmp_path / "figures" / "fairness.png").exists()

@@ -160,3 +160,35 @@ def _num(what: str, text: str) -> float:
         return float(text)
     except ValueError:
         raise FairbidError(what, "must be comma-separated numbers", text.strip()) from None
+
+
+@app.command("fairness")
+def fairness_cmd(offline: Annotated[int, typer.Option("--offline", help="Offline agents (1..500).")] = 10,
+                 types: Annotated[int, typer.Option("--types", help="Online types (1..500).")] = 6,
+                 rounds: Annotated[int, typer.Option("--rounds", help="Arrivals T (1..10^5).")] = 10,
+                 density: Annotated[float, typer.Option("--density", help="Edge probability.")] = 0.4,
+                 reps: Annotated[int, typer.Option("--reps", help="Simulated runs per policy.")] = 2000,
+                 seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Individual fairness: LP bound lambda*, min match rate, ratio and disparity per policy (random instance)."""
+    from fairbid.core.errors import check_float, check_int
+
+    start(json_mode)
+    check_int("--offline", offline, minimum=1, maximum=500)
+    check_int("--types", types, minimum=1, maximum=500)
+    check_int("--rounds", rounds, minimum=1, maximum=10**5)
+    check_int("--reps", reps, minimum=1, maximum=10**6)
+    check_float("--density", density, 0.0, 1.0, low_open=True, finite=True)
+    import numpy as np
+
+    from fairbid.core.rng import as_generator, spawn
+    from fairbid.online import fairness_report
+
+    s1, s2 = spawn(seed, 2)
+    g = as_generator(s1)
+    adj = g.random((offline, types)) < density
+    adj[np.arange(offline), g.integers(0, types, offline)] = True  # every offline agent has a neighbour
+    rates = g.dirichlet(np.ones(types))
+    result = fairness_report(adj, rates, rounds, reps=reps, seed=s2)
+    save_run(out, "online-fairness", seed, {"command": "online fairness", "offline": offline, "types": types,
+                                            "rounds": rounds, "density": density, "reps": reps}, result)
+    emit(result, json_mode, title="fairness among offline agents")

@@ -2,10 +2,12 @@
 
 Implemented: static pricing for multi-unit prophet inequalities (Chawla-Devanur-Lykouris), online
 allocation of reusable resources (Goyal-Iyengar-Udwani), dynamic bipartite matching (Kakimura-Zhu),
-costly inspections and deadlock (Immorlica-Kanoria-Lu; simulation only). See the module docstrings for what is open.
+costly inspections and deadlock (Immorlica-Kanoria-Lu; simulation only), individual fairness
+(Ma-Xu-Xu; LP benchmark, sampling and boosting, without the attenuation factors). See the module docstrings for what is open.
 """
 
 from fairbid.online.dynamic import MECHANISMS, markov_loss, simulate_market
+from fairbid.online.fairness import FAIR_POLICIES, fairness_report, ifm_lp, match_rates
 from fairbid.online.inspections import deadlock_threshold, run_market, simulate_inspections
 from fairbid.online.prophet import (
     ProphetResult,
@@ -33,6 +35,7 @@ from fairbid.online.reusable import (
 )
 
 __all__ = [
+    "FAIR_POLICIES", "fairness_report", "ifm_lp", "match_rates",
     "MECHANISMS", "markov_loss", "simulate_market", "deadlock_threshold", "run_market", "simulate_inspections",
     "POLICIES", "ProphetResult", "ReusableInstance", "adversarial_instance", "brute_force_optimum", "duration_distribution",
     "duration_draws", "expected_reward", "guarantee", "lp_upper_bound", "make_instance", "policy_value",

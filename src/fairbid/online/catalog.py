@@ -83,5 +83,17 @@ for _entry in (
             Claim("deadlock-below-alpha-threshold", True, "tests/online/test_inspections.py::test_deadlock_regimes"),
         ),
     ),
+    Entry(
+        name="online.ifm-boosted", title="LP-based sampling with boosting for individual fairness (no attenuation)",
+        seed="002", subpackage="online", kind="policy", solver="fairbid.online.fairness:fairness_report",
+        check="fairbid.online.fairness:ifm_lp",
+        source="Ma, Xu, Xu: Fairness Maximization Among Offline Agents in Online-Matching Markets",
+        cli="fairbid online fairness",
+        claims=(
+            Claim("lp-closed-form", True, "tests/online/test_fairness.py::test_lp_closed_form_star"),
+            Claim("sampling-(1-1/e)-closed-form", True, "tests/online/test_fairness.py::test_sampling_matches_closed_form"),
+            Claim("boosting-beats-sampling", True, "tests/online/test_fairness.py::test_boosting_helps_and_ratios_below_one"),
+        ),
+    ),
 ):
     register_entry(_entry)
