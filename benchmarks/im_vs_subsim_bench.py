@@ -13,7 +13,8 @@ side runs as its own process pinned to one core (``taskset -c 0`` when available
 * algorithm time: SUBSIM's own ``Time (sec)`` line; fairbid's ``seconds`` in ``--json`` (selection
   only: RR sets + greedy + bounds, the numba kernels already compiled and cached on disk);
 * wall: the whole process, fairbid with its graph cache warm (a first run fills it);
-* spread: both seed sets scored by fairbid's Monte Carlo IC (``SIMS`` simulations, same seed).
+* spread: every run's seed set (SUBSIM seeds its RNG from the clock; fairbid runs use --seed 0..REPS-1)
+  scored by fairbid's Monte Carlo IC (``SIMS`` simulations, same seed); the means are compared.
 
 Targets (issue 9): time <= 1.5x SUBSIM, peak RSS <= 2x, spread >= 0.99x, wall (cached graph) <= 4x.
 The machine may be shared: each side runs ``REPS`` times interleaved and the best time is compared
@@ -40,7 +41,7 @@ SPEC = "synthetic:powerlaw:1134890:2987624:7"
 K = 50
 EPS = 0.1
 SIMS = 300
-REPS = 3
+REPS = 5
 PEER = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "subsim"
 
 
@@ -127,10 +128,10 @@ def _subsim(exe: Path, sdir: Path, out: Path) -> tuple[float, float, int, list[i
     return algo, wall, rss, seeds
 
 
-def _fairbid(txt: Path, delta: float) -> tuple[float, float, int, dict]:
+def _fairbid(txt: Path, delta: float, seed: int = 0) -> tuple[float, float, int, dict]:
     exe = str(Path(sys.executable).with_name("fairbid"))
     cmd = [exe, "influence", "select", "--graph", str(txt), "--k", str(K), "--method", "opim",
-           "--eps", str(EPS), "--delta", repr(delta), "--no-evaluate", "--json"]
+           "--eps", str(EPS), "--delta", repr(delta), "--seed", str(seed), "--no-evaluate", "--json"]
     text, wall, rss = _run([*_pin(), *cmd])
     res = json.loads(text)
     return float(res["seconds"]), wall, rss, res
@@ -148,35 +149,41 @@ def main() -> None:
     delta = 1.0 / n
     _fairbid(txt, delta)  # fills the graph cache and numba's on-disk cache (not timed)
     sub, fb = [], []
-    for _ in range(REPS):
-        sub.append(_subsim(exe, sdir, cache / "subsim-out"))
-        fb.append(_fairbid(txt, delta))
+    for rep in range(REPS):
+        sub.append(_subsim(exe, sdir, cache / "subsim-out"))  # SUBSIM seeds its RNG from the clock
+        fb.append(_fairbid(txt, delta, seed=rep))
     s_algo = min(r[0] for r in sub)
     f_algo = min(r[0] for r in fb)
     s_wall = min(r[1] for r in sub)
     f_wall = min(r[1] for r in fb)
     s_rss = max(r[2] for r in sub)
     f_rss = max(r[2] for r in fb)
-    fres = fb[-1][3]
+    fres = fb[0][3]
 
     import numpy as np
 
     from fairbid.influence import load_graph, spread
 
     g = load_graph(SPEC)
-    s_seeds = np.asarray(sub[-1][3], dtype=np.int64)
-    f_seeds = g.index_of(np.asarray(fres["seeds"], dtype=np.int64))
-    # Each set alone (several sets in one call would compete in one cascade), same simulations seed.
-    s_sp = spread(g, [s_seeds], "ic", SIMS, 0)
-    f_sp = spread(g, [f_seeds], "ic", SIMS, 0)
+
+    def score(seeds) -> tuple[float, float]:
+        # Each set alone (several sets in one call would compete in one cascade), same simulations seed.
+        r = spread(g, [g.index_of(np.asarray(seeds, dtype=np.int64))], "ic", SIMS, 0)
+        return float(r.mean[0]), float(r.stderr[0])
+
+    # Both sides are randomized; the seed sets of every run are scored and the means compared.
+    s_scores = [score(r[3]) for r in sub]
+    f_scores = [score(r[3]["seeds"]) for r in fb]
+    s_sp = float(np.mean([m for m, _ in s_scores]))
+    f_sp = float(np.mean([m for m, _ in f_scores]))
     print(f"n = {g.n}, arcs = {g.m}, k = {K}, eps = {EPS}, delta = 1/n, WC, one core ({' '.join(_pin()) or 'unpinned'})")
     print(f"SUBSIM : algorithm {s_algo:.3f} s (median {statistics.median(r[0] for r in sub):.3f}), wall {s_wall:.2f} s, "
-          f"peak RSS {s_rss / 2**20:.0f} MB, spread {s_sp.mean[0]:.0f} +- {s_sp.stderr[0]:.0f}")
+          f"peak RSS {s_rss / 2**20:.0f} MB, spread per run {[round(m) for m, _ in s_scores]} (se ~{s_scores[0][1]:.0f})")
     print(f"fairbid: algorithm {f_algo:.3f} s (median {statistics.median(r[0] for r in fb):.3f}), wall {f_wall:.2f} s, "
-          f"peak RSS {f_rss / 2**20:.0f} MB, spread {f_sp.mean[0]:.0f} +- {f_sp.stderr[0]:.0f}, "
+          f"peak RSS {f_rss / 2**20:.0f} MB, spread per run {[round(m) for m, _ in f_scores]} (se ~{f_scores[0][1]:.0f}), "
           f"rr_sets {fres['rr_sets']}, approx {fres['approx']:.4f}")
     rows = [("algorithm time", f_algo / s_algo, "<= 1.5"), ("wall (cached graph)", f_wall / s_wall, "<= 4"),
-            ("peak RSS", f_rss / s_rss, "<= 2"), ("spread", f_sp.mean[0] / s_sp.mean[0], ">= 0.99")]
+            ("peak RSS", f_rss / s_rss, "<= 2"), ("spread (mean over runs)", f_sp / s_sp, ">= 0.99")]
     for name, ratio, target in rows:
         lim = float(target.split()[1])
         ok = ratio <= lim if target.startswith("<=") else ratio >= lim

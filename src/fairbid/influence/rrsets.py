@@ -19,19 +19,20 @@ from fairbid.influence.rng import next_u32, next_uniform, start_stream
 
 
 @njit(cache=True, nogil=True)
-def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, first, count, nodes, ptr, used):
+def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, first, count, nodes, ptr, used,
+                visited, scratch):
     """Append RR sets ``first .. first+count-1`` to ``nodes``/``ptr`` until one would not fit.
 
     ``ptr[j]`` is where set ``j`` (counted from ``first``) starts in ``nodes``; ``used`` is how many
-    entries of ``nodes`` are taken on entry. Returns ``(sets_done, used)``.
+    entries of ``nodes`` are taken on entry. ``visited`` (int64, n) and ``scratch`` (int32, n) are
+    the caller's reusable buffers: set ``i`` marks ``visited`` with ``i + 1``, so they never need
+    clearing between calls. Returns ``(sets_done, used)``.
     """
-    visited = np.zeros(n, np.int32)
-    scratch = np.empty(n, np.int32)
     state = np.zeros(3, np.uint64)
     cap = nodes.shape[0]
     done = 0
     for j in range(count):
-        tag = j + 1
+        tag = first + j + 1
         start_stream(state, base, first + j)
         root = min(np.int64(next_uniform(state) * n), n - 1)
         scratch[0] = root
@@ -96,47 +97,48 @@ def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, 
 
 
 @njit(cache=True, nogil=True)
-def max_coverage(nodes, ptr, nsets, n, k):
+def max_coverage_local(nodes, ptr, nsets, loc, k):
     """Greedy ``k`` nodes covering the most of the first ``nsets`` RR sets.
 
     Returns ``(seeds, covered, upper)``: ``covered`` is the number of sets the seeds hit and
     ``upper`` an upper bound on the sets *any* ``k`` nodes can hit, the tightest over the greedy's
     prefixes ``S_i`` of ``Lambda(S_i) + sum of the k largest marginal coverages given S_i``
-    (submodularity; Tang, Tang, Xiao, Yuan, SIGMOD 2018, Sec. 4.2). The node -> RR-set index is
-    built here as flat int32 arrays (``start``/``member``), no object per set.
+    (submodularity; Tang, Tang, Xiao, Yuan, SIGMOD 2018, Sec. 4.2).
+
+    Only the nodes that occur in some set take part: they get compact local ids through ``loc``
+    (an n-sized int32 scratch array that must be all -1 on entry and is restored to -1 on exit), so
+    no pass over all n nodes happens and every scan runs over small contiguous arrays. The local
+    node -> RR-set index is flat int32 (``start``/``member``), no object per set. ``seeds`` may
+    hold -1 where fewer than ``k`` nodes occur (the caller fills those).
     """
     total = ptr[nsets]
-    deg = np.zeros(n, np.int32)  # a node is in at most nsets < 2^31 sets
+    ids = np.empty(min(total, loc.shape[0]), np.int32)  # local id -> node
+    ncand = 0
     for i in range(total):
-        deg[nodes[i]] += 1
-    start = np.zeros(n + 1, np.int64)
-    for v in range(n):
-        start[v + 1] = start[v] + deg[v]
+        v = nodes[i]
+        if loc[v] < 0:
+            loc[v] = ncand
+            ids[ncand] = v
+            ncand += 1
+    deg = np.zeros(ncand, np.int32)
+    for i in range(total):
+        deg[loc[nodes[i]]] += 1
+    start = np.zeros(ncand + 1, np.int64)
+    for c in range(ncand):
+        start[c + 1] = start[c] + deg[c]
     fill = start[:-1].copy()
     member = np.empty(total, np.int32)
     for s in range(nsets):
         for i in range(ptr[s], ptr[s + 1]):
-            v = nodes[i]
-            member[fill[v]] = s
-            fill[v] += 1
-    # Only nodes that appear in some set can ever gain coverage: scan those alone.
-    ncand = 0
-    for v in range(n):
-        if deg[v] > 0:
-            ncand += 1
-    cand = np.empty(ncand, np.int32)
-    j = 0
-    for v in range(n):
-        if deg[v] > 0:
-            cand[j] = v
-            j += 1
+            c = loc[nodes[i]]
+            member[fill[c]] = s
+            fill[c] += 1
     covered = np.zeros(nsets, np.bool_)
-    chosen = np.zeros(n, np.bool_)
-    seeds = np.empty(k, np.int64)
+    chosen = np.zeros(ncand, np.bool_)
+    seeds = np.full(k, -1, np.int64)
     top = np.zeros(k, np.int64)
     ncov = 0
     upper = np.int64(nsets)
-    filled = 0
     for t in range(k + 1):
         # Best node and the sum of the k largest marginal gains in one pass.
         best = -1
@@ -146,12 +148,11 @@ def max_coverage(nodes, ptr, nsets, n, k):
         tmin = 0
         tmin_at = 0
         for c in range(ncand):
-            v = cand[c]
-            d = np.int64(deg[v])
-            if chosen[v]:
+            if chosen[c]:
                 continue
+            d = np.int64(deg[c])
             if d > best_deg:
-                best = v
+                best = c
                 best_deg = d
             if d > tmin:
                 top[tmin_at] = d
@@ -166,15 +167,9 @@ def max_coverage(nodes, ptr, nsets, n, k):
             bound += top[q]
         if bound < upper:
             upper = bound
-        if t == k:
+        if t == k or best < 0:
             break
-        if best < 0:  # fewer candidates than k: fill with unchosen nodes (gain 0)
-            for v in range(n):
-                if not chosen[v]:
-                    best = v
-                    break
-        seeds[t] = best
-        filled += 1
+        seeds[t] = ids[best]
         chosen[best] = True
         for i in range(start[best], start[best + 1]):
             s = member[i]
@@ -182,8 +177,28 @@ def max_coverage(nodes, ptr, nsets, n, k):
                 covered[s] = True
                 ncov += 1
                 for q in range(ptr[s], ptr[s + 1]):
-                    deg[nodes[q]] -= 1
+                    deg[loc[nodes[q]]] -= 1
+    for c in range(ncand):
+        loc[ids[c]] = -1
     return seeds, ncov, upper
+
+
+def max_coverage(nodes, ptr, nsets, n, k):
+    """:func:`max_coverage_local` with its own scratch, seeds completed to ``k`` (uncovering nodes)."""
+    loc = np.full(n, -1, np.int32)
+    seeds, cov, upper = max_coverage_local(nodes, ptr, nsets, loc, k)
+    return _complete(seeds, n), cov, upper
+
+
+def _complete(seeds: np.ndarray, n: int) -> np.ndarray:
+    """Fill the -1 slots (fewer covering nodes than k) with the smallest unused node ids (gain 0)."""
+    missing = seeds < 0
+    if missing.any():
+        used = np.zeros(n, dtype=bool)
+        used[seeds[~missing]] = True
+        seeds = seeds.copy()
+        seeds[missing] = np.flatnonzero(~used)[: int(missing.sum())]
+    return seeds
 
 
 @njit(cache=True, nogil=True)
@@ -211,6 +226,9 @@ class RRCollection:
         self.ptr = np.zeros(1 << 16, dtype=np.int64)
         self.count = 0
         self.used = 0
+        self._loc: np.ndarray | None = None
+        self._visited = np.zeros(graph.n, dtype=np.int64)
+        self._scratch = np.empty(graph.n, dtype=np.int32)
 
     def grow_to(self, target: int) -> None:
         """Generate sets until there are ``target`` of them."""
@@ -222,7 +240,8 @@ class RRCollection:
             ptr_view = self.ptr[self.count :]
             done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, self.in_p, g.n,
                                      self.lt, self.base,
-                                     self.count, need, self.nodes, ptr_view, self.used)
+                                     self.count, need, self.nodes, ptr_view, self.used,
+                                     self._visited, self._scratch)
             self.count += done
             self.used = used
             if self.count < target:
@@ -230,13 +249,19 @@ class RRCollection:
 
     def select(self, k: int) -> tuple[np.ndarray, int]:
         """Greedy max coverage over all sets: ``(seeds, number of sets covered)``."""
-        seeds, cov, _ = max_coverage(self.nodes, self.ptr, self.count, self.graph.n, k)
+        seeds, cov, _ = self._greedy(k)
         return seeds, int(cov)
 
     def select_bounded(self, k: int) -> tuple[np.ndarray, int, int]:
         """Greedy max coverage plus the upper bound on any ``k``-set's coverage (see :func:`max_coverage`)."""
-        seeds, cov, upper = max_coverage(self.nodes, self.ptr, self.count, self.graph.n, k)
+        seeds, cov, upper = self._greedy(k)
         return seeds, int(cov), int(upper)
+
+    def _greedy(self, k: int) -> tuple[np.ndarray, int, int]:
+        if self._loc is None:  # one n-sized scratch per collection, reused by every greedy call
+            self._loc = np.full(self.graph.n, -1, np.int32)
+        seeds, cov, upper = max_coverage_local(self.nodes, self.ptr, self.count, self._loc, k)
+        return _complete(seeds, self.graph.n), cov, upper
 
     def covered_by(self, seeds: np.ndarray) -> int:
         """How many sets of this collection ``seeds`` hit."""
