@@ -31,6 +31,8 @@ from fairbid.core.errors import FairbidError, check_int
 
 #: Largest n accepted (the Poisson-binomial DP is O(n k) per evaluation).
 MAX_N = 100_000
+#: Largest list of non-identical distributions (the DP over items runs once per quadrature point).
+MAX_DISTINCT = 2_000
 #: Largest k accepted.
 MAX_K = 1_000
 
@@ -42,8 +44,8 @@ def _dists(values: Any, n: int | None) -> list:
     if isinstance(values, (list, tuple)):
         if len(values) == 0:
             raise FairbidError("values", "needs at least one distribution", "[]")
-        if len(values) > MAX_N:
-            raise FairbidError("values", f"at most {MAX_N} distributions", len(values))
+        if len(values) > MAX_DISTINCT:  # the DP over non-identical items is O(n k) per quadrature point
+            raise FairbidError("values", f"at most {MAX_DISTINCT} non-identical distributions", len(values))
         dists = [parse_distribution(v, what=f"values[{i}]") for i, v in enumerate(values)]
     else:
         if n is None:
@@ -62,6 +64,14 @@ def _tail_counts(probs: np.ndarray, k: int) -> np.ndarray:
     ``probs`` has shape (n, m): m independent evaluations at once (vectorised over grid points)."""
     probs = np.atleast_2d(probs)
     n, m = probs.shape
+    if n > 1 and np.all(probs == probs[:1]):  # i.i.d.: Binomial(n, q), no loop over items
+        from scipy import stats
+
+        q = probs[0]
+        out = np.empty((k + 1, m))
+        out[:k] = stats.binom.pmf(np.arange(k)[:, None], n, q[None, :])
+        out[k] = stats.binom.sf(k - 1, n, q)
+        return out
     dist = np.zeros((k + 1, m))
     dist[0] = 1.0
     for i in range(n):  # O(n k m) numpy: a DP over items, vectorised over states and grid points
@@ -118,7 +128,7 @@ def policy_value(dists: list, k: int, price: float) -> float:
     q = _sf_matrix(dists, np.array([price]))[:, 0]
     gains = []
     cache: dict[int, float] = {}
-    for d in dists:  # E[X 1{X >= p}] = p sf(p) + int_p^inf sf(x) dx
+    for d in (dists[:1] if all(d is dists[0] for d in dists) else dists):  # E[X 1{X >= p}] = p sf(p) + int_p^inf sf(x) dx
         key = id(d)
         if key not in cache:
             hi = d.quantile_upper(1e-15)
@@ -130,10 +140,14 @@ def policy_value(dists: list, k: int, price: float) -> float:
                 tail += integrate.quad(lambda x: float(d.sf(x)), max(hi, price), np.inf, limit=400)[0]
             cache[key] = price * float(d.sf(price)) + tail
         gains.append(cache[key])
+    if all(d is dists[0] for d in dists):  # i.i.d.: P(Binomial(i, q) < k) for i = 0..n-1, vectorised
+        from scipy import stats
+
+        return float(gains[0] * stats.binom.cdf(k - 1, np.arange(len(dists)), q[0]).sum())
     avail = np.empty(len(dists))
     dist = np.zeros(k + 1)
     dist[0] = 1.0
-    for i, qi in enumerate(q):
+    for i, qi in enumerate(q):  # non-identical items: O(n k) DP (n <= MAX_N)
         avail[i] = 1.0 - dist[k]
         new = dist * (1 - qi)
         new[1:] += dist[:-1] * qi
