@@ -23,3 +23,9 @@ def random_graph(rng: np.random.Generator, n: int, m: int, weights="random"):
 def diamond():
     """0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3, 3 -> 4, all with probability 1/2."""
     return from_edges([0, 0, 1, 2, 3], [1, 2, 3, 3, 4], weights="uniform:0.5")
+
+
+@pytest.fixture(autouse=True)
+def _private_graph_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's binary graph cache."""
+    monkeypatch.setenv("FAIRBID_GRAPH_CACHE", str(tmp_path_factory.mktemp("graph-cache")))

@@ -43,7 +43,44 @@ def parse_spec(spec: str) -> tuple[str, int, int, int, float]:
         raise FairbidError("graph", "M is too large for N (at most N(N-1)/2 edges)", spec)
     if gamma <= 2.0:
         raise FairbidError("graph", "GAMMA must exceed 2", gamma)
+    need = estimated_bytes(n, m)
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise FairbidError("graph", f"N={n}, M={m} needs about {need / 2**30:.1f} GiB but only "
+                                    f"{avail / 2**30:.1f} GiB of memory is available; use smaller sizes", spec)
     return kind, n, m, seed, gamma
+
+
+def estimated_bytes(n: int, m: int) -> int:
+    """Rough peak bytes to generate and hold a graph with ``n`` nodes, ``m`` edges.
+
+    Generation holds int64 endpoint pairs with oversampling (~64 B per edge) and the graph its two
+    CSRs (indptr int64 x2, indices int32 x2, weights float64 x2 = 24 B per edge + 16 B per node), plus
+    node labels and degrees (~24 B per node): 100 B per edge and 48 B per node keeps a margin.
+    """
+    return 100 * m + 48 * n
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to this process (``MemAvailable``, capped by RLIMIT_AS), or None."""
+    avail = None
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            avail = soft if avail is None else min(avail, soft)
+    except (ImportError, ValueError, OSError):
+        pass
+    return avail
 
 
 def synthetic_edges(spec: str) -> tuple[np.ndarray, np.ndarray, int]:
