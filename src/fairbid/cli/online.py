@@ -45,6 +45,9 @@ def prophet_cmd(k: Annotated[int, typer.Option("--k", help="Units to sell (>= 1)
             raise FairbidError("--n", "is required with --values")
         check_int("--n", n, minimum=1, maximum=100_000)
         arg, nn = values, n
+    count = len(arg) if isinstance(arg, list) else nn
+    if check_samples * count > 5 * 10**7:
+        raise FairbidError("--check-samples", "check samples * items must be at most 5e7", check_samples * count)
     from fairbid.online import prophet, simulate_prophet
 
     r = prophet(arg, k, nn)
@@ -77,6 +80,9 @@ def reusable_cmd(resources: Annotated[int, typer.Option("--resources", help="Res
     check_int("--degree", degree, minimum=1, maximum=resources)
     check_int("--capacity", capacity, minimum=1, maximum=10_000)
     check_int("--reps", reps, minimum=1, maximum=10_000)
+    if requests * reps > 10**9:
+        raise FairbidError("--reps", "requests * reps (simulated arrivals per policy) must be at most 1e9",
+                           requests * reps)
     from fairbid.online import POLICIES, duration_distribution, expected_reward, lp_upper_bound, random_instance
 
     duration_distribution(durations, "--durations")

@@ -288,6 +288,8 @@ def simulate_prophet(values: Any, k: int, price: float, n: int | None = None, sa
     k = check_int("k", k, minimum=1, maximum=MAX_K)
     samples = check_int("samples", samples, minimum=1, maximum=10**8)
     dists = _dists(values, n)
+    if samples * len(dists) > 5 * 10**7:  # one float per (sample, item) is held in memory
+        raise FairbidError("samples", "samples * n must be at most 5e7", samples * len(dists))
     gens = [as_generator(s) for s in spawn(seed, len(dists))]
     x = np.column_stack([d.sample(samples, g) for d, g in zip(dists, gens)])  # (samples, n)
     above = x >= price
