@@ -245,3 +245,14 @@ def test_cli_solve_and_bad_input(tmp_path):
     cmd[cmd.index(str(good))] = str(bad)
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and out.stderr.startswith("error:")
+
+
+def test_fisher_large_agrees_with_eg():
+    # Proportional response + restricted convex program + LP polish reaches the unique equilibrium prices.
+    from fairbid.markets.fisher import fisher_large
+
+    inst = random_instance(400, 40, seed=11)
+    a = fisher_linear(inst, method="eg")
+    b = fisher_large(inst)
+    assert b.status == "ok" and b.violation <= 1e-6
+    assert np.allclose(a.prices, b.prices, rtol=1e-6)

@@ -20,7 +20,7 @@ InstanceOpt = Annotated[Path, typer.Option("--instance", help='JSON: {"valuation
 
 @app.command("solve")
 def solve_cmd(model: ModelOpt, instance: InstanceOpt,
-              method: Annotated[str, typer.Option("--method", help="fisher-linear / pacing-fp: auto, eg or pr; "
+              method: Annotated[str, typer.Option("--method", help="fisher-linear: auto, eg, pr or large; pacing-fp: auto, eg or pr; "
                                                   "pacing-sp: mip or iterative; others: ignored.")] = "auto",
               time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for iterative/MIP solvers.",
                                                         min=0.1, max=86400)] = 60.0,
@@ -34,7 +34,7 @@ def solve_cmd(model: ModelOpt, instance: InstanceOpt,
     inst = load_instance(instance)
     opts: dict = {}
     if model in ("fisher-linear", "pacing-fp"):
-        check_choice("--method", method, ("auto", "eg", "pr"))
+        check_choice("--method", method, ("auto", "eg", "pr", "large") if model == "fisher-linear" else ("auto", "eg", "pr"))
         opts["method"] = method
         if model == "pacing-fp":
             opts["time_limit"] = time_limit

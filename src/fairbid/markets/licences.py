@@ -29,6 +29,7 @@ the mixture at every equality level (tested).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -55,17 +56,21 @@ def expected_top_sum(n: int, k: int, values: Any = "uniform:0:1") -> float:
     """``E[sum of the k highest of n i.i.d. values]``, by quadrature of the quantile function against the
     order-statistic densities (the r-th highest of n is the (n - r + 1)-th lowest:
     ``E = int_0^1 F^{-1}(u) Beta(u; n - r + 1, r) du``)."""
+    n = check_int("n", n, 1, 10**6)
+    k = check_int("k", k, 0, n)
+    return float(sum(_order_stat_mean(n, r, str(values)) for r in range(1, k + 1)))
+
+
+@lru_cache(maxsize=4096)
+def _order_stat_mean(n: int, r: int, values: str) -> float:
     from scipy import integrate, stats
 
     from fairbid.auctions import parse_distribution
 
     F = parse_distribution(values, "values")
-    total = 0.0
-    for r in range(1, k + 1):
-        a, b = n - r + 1, r
-        val, _ = integrate.quad(lambda u: float(F.ppf(u)) * stats.beta.pdf(u, a, b), 0.0, 1.0, limit=200)
-        total += val
-    return total
+    a, b = n - r + 1, r
+    val, _ = integrate.quad(lambda u: float(F.ppf(u)) * stats.beta.pdf(u, a, b), 0.0, 1.0, limit=200)
+    return val
 
 
 def _check(n: int, k: int) -> tuple[int, int]:

@@ -92,3 +92,25 @@ def lp_polish(V: np.ndarray, B: np.ndarray, support: np.ndarray, *, pacing: np.n
     P = np.maximum(r.x[oP:oP + m], 0.0)
     x = np.where(P[None, :] > 0, b / np.where(P > 0, P, 1.0)[None, :], 0.0)
     return x, P, r.x[oB:]
+
+
+def forest_support(spending: np.ndarray, threshold: float = 1e-9) -> np.ndarray:
+    """The maximum-spending spanning forest of the buyer-good spending graph, as a support mask.
+
+    In a non-degenerate linear Fisher market the equilibrium spending graph is a forest (Orlin 2010;
+    Devanur et al. 2008); an approximate solution carries extra tiny edges that make the exact system
+    overdetermined. Kruskal on the spending (scipy's minimum spanning tree on ``1 / b_ij``) keeps the
+    heaviest acyclic part.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    n, m = spending.shape
+    r, c = np.nonzero(spending > threshold * spending.max())
+    w = 1.0 / spending[r, c]
+    g = coo_matrix((w, (r, n + c)), shape=(n + m, n + m)).tocsr()
+    t = minimum_spanning_tree(g).tocoo()
+    mask = np.zeros((n, m), dtype=bool)
+    a, b = np.minimum(t.row, t.col), np.maximum(t.row, t.col)
+    mask[a, b - n] = True
+    return mask
