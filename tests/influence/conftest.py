@@ -29,3 +29,6 @@ def diamond():
 def _private_graph_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's binary graph cache."""
     monkeypatch.setenv("FAIRBID_GRAPH_CACHE", str(tmp_path_factory.mktemp("graph-cache")))
+    from fairbid.influence import graphcache
+
+    monkeypatch.setattr(graphcache, "MIN_BYTES", 0)  # cache even the tests' tiny files

@@ -24,7 +24,7 @@ def test_experiments_write_tables_that_match_direct_estimates(tmp_path, monkeypa
     g = load_graph(SPEC)
     rows = [i for i, (m, k) in enumerate(zip(table["method"], table["k"])) if m == "degree" and k == 10]
     assert table["spread"][rows[0]] == spread(g, [top_degree(g, 10)], "ic", 100, 0).mean[0]
-    assert {"degree", "degree-discount", "imm", "celf"} == set(table["method"])  # n <= 5000: CELF too
+    assert {"degree", "degree-discount", "opim", "imm", "celf"} == set(table["method"])  # n <= 5000: CELF too
     exp.clt_competitors(ctx)
     clt = ctx.out.read_table("clt_competitors")
     assert len(clt["spread"]) == 2 * (2 + 3 + 4 + 5)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from fairbid.core.progress import progress_task
 from fairbid.core.errors import FairbidError, check_choice, check_int
 from fairbid.core.executor import Executor, get_executor
 from fairbid.core.rng import SeedLike, as_generator, seed_int
@@ -289,7 +290,16 @@ def _thresholds(graph: Graph, thresholds: Any, seed: SeedLike, model: str) -> np
 
 def _simulate(job: _Job, sims: int, executor: Any) -> tuple[np.ndarray, np.ndarray]:
     if executor is None:
-        return _run_block(job, 0, sims)
+        if sims <= BLOCK:
+            return _run_block(job, 0, sims)
+        # Blocks of simulations in turn, so a progress bar can move; draws come from (base, simulation
+        # index), so the numbers are the same as one block.
+        parts = []
+        with progress_task(f"{job.model} spread: simulations", total=sims) as advance:
+            for start in range(0, sims, BLOCK):
+                parts.append(_run_block(job, start, min(BLOCK, sims - start)))
+                advance(min(BLOCK, sims - start))
+        return np.concatenate([p[0] for p in parts]), np.sum([p[1] for p in parts], axis=0)
     ex = get_executor(executor)
     items = [(job, start, min(BLOCK, sims - start)) for start in range(0, sims, BLOCK)]
     parts = ex.map(_block_task, items, seed=0)

@@ -17,7 +17,7 @@ from fairbid.core.experiments import ExperimentContext, register
 from fairbid.influence.datasets import find_dataset
 from fairbid.influence.estimation import spread
 from fairbid.influence.loading import load_graph
-from fairbid.influence.selection import celf, degree_discount, imm, top_degree
+from fairbid.influence.selection import celf, degree_discount, imm, opim, top_degree
 from fairbid.influence.synthetic import DEFAULT_SPEC
 
 def _graphs(ctx: ExperimentContext) -> list[tuple[str, Any]]:
@@ -30,10 +30,12 @@ def _graphs(ctx: ExperimentContext) -> list[tuple[str, Any]]:
 def _orders(ctx: ExperimentContext, g: Any, kmax: int, model: str) -> dict[str, np.ndarray]:
     """One selection per method at ``kmax``; its prefixes serve every smaller k. For top-degree,
     degree-discount and CELF the prefix is exactly what the method picks for that k; IMM's sample
-    size depends on k, so its guarantee is the k = kmax run's."""
+    size depends on k, so its guarantee is the k = kmax run's (the same holds for OPIM-C, the default RIS
+    method; IMM is kept beside it for comparison)."""
     orders = {
         "degree": top_degree(g, kmax),
         "degree-discount": degree_discount(g, kmax),
+        "opim": opim(g, kmax, model, eps=0.2 if ctx.quick else 0.1, seed=ctx.seed)[0],
         "imm": imm(g, kmax, model, eps=0.2 if ctx.quick else 0.1, seed=ctx.seed)[0],
     }
     if g.n <= 5000:

@@ -1,6 +1,6 @@
 """Binary CSR cache for text edge lists: parse once, memory-map afterwards.
 
-The first load of an edge-list file writes the graph's arrays as ``.npy`` files into
+The first load of an edge-list file of at least :data:`MIN_BYTES` (uncompressed) writes the graph's arrays as ``.npy`` files into
 ``<user cache>/graphs/<key>/`` (see :func:`fairbid.influence.datasets.cache_dir`); later loads map
 them read-only (``np.load(mmap_mode="r")``), which takes milliseconds instead of a text parse.
 
@@ -31,6 +31,9 @@ from fairbid.influence.graph import Graph
 #: Bump when the layout changes: older entries are then ignored.
 FORMAT = 2
 _ARRAYS = ("indptr", "indices", "weights", "in_indptr", "in_indices", "in_weights", "labels")
+#: Files smaller than this are parsed every time (fast anyway), so small or temporary edge lists (tests,
+#: examples) never fill the user cache.
+MIN_BYTES = 1 << 22
 #: Derived arrays the RR-set sampler needs (Graph cached properties), stored so a load computes nothing.
 _DERIVED = ("in_coins", "in_common_p")
 
@@ -132,6 +135,11 @@ def store(key: str, graph: Graph, root: Path | None = None) -> bool:
 def cached_load(path: Path, weights: str, directed: bool, seed: Any, build: Callable[[], Graph]) -> Graph:
     """Load ``path`` through the cache: map the stored CSR if valid, else ``build()`` and store it."""
     if os.environ.get("FAIRBID_NO_GRAPH_CACHE"):
+        return build()
+    try:
+        if path.suffix == ".gz" or path.stat().st_size < MIN_BYTES:
+            return build()
+    except OSError:
         return build()
     try:
         key = file_key(path, weights, directed, seed)
