@@ -115,7 +115,7 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "contests": ("fairbid.cli.contests", "app", "All-pay contests and prize design with threshold objectives (seed 002)."),
     "elicitation": ("fairbid.cli.elicitation", "app", "Peer prediction without ground truth: OA, PTS, DMI (seed 000)."),
     "markets": ("fairbid.cli.markets", "app", "Fisher, Arrow-Debreu, pacing and throttling equilibria (seeds 000, 002)."),
-    "online": ("fairbid.cli.online", "app", "Online allocation: prophet static pricing, reusable resources (seed 002)."),
+    "online": ("fairbid.cli.online", "app", "Online allocation and matching: prophet pricing, reusable resources, dynamic markets, inspections, fairness (seed 002)."),
     "games": ("fairbid.cli.games", "app", "Stackelberg security games: SSE by multiple LPs and ORIGAMI (seed 000)."),
 }
 
