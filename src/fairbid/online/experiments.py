@@ -3,11 +3,14 @@
 * ``online.prophet``: Chawla-Devanur-Lykouris static price; the guaranteed ratio (Poisson worst case) for
   k = 1..10 against the exact ratio on i.i.d. U[0,1], Exp(1) and lognormal instances (n = 2k..50).
 * ``online.reusable``: Goyal-Iyengar-Udwani; empirical ratio (mean reward / clairvoyant LP) of greedy,
-  balance and the ranking-based policy across capacities and duration laws on the random family.
+  balance and the ranking-based policy across capacities and duration laws, plus the two-phase family.
+* ``online.dynamic``: Kakimura-Zhu; unmatched fraction of greedy and patient, exact Markov chain vs simulation.
+* ``online.inspections``: Immorlica-Kanoria-Lu; deadlocked fraction of women against alpha (simulation).
+* ``online.fairness``: Ma-Xu-Xu; min match rate / LP and disparity for sampling, boosted sampling, greedy.
 
-Not reproduced (too little in the abstracts to compute; see the report): Ma-Xu-Xu fairness sampling
-algorithms, Kakimura-Zhu patient/greedy bipartite mechanisms, Immorlica-Kanoria-Lu deadlock density
-evolution, the seed-000 sharing-economy talks.
+Not reproduced (too little in the abstracts to compute; see the report): the attenuation step behind
+Ma-Xu-Xu's 0.725 / 0.719 and group fairness, the one-sided Kakimura-Zhu mechanisms, the density-evolution
+threshold of Immorlica-Kanoria-Lu, and the seed-000 sharing-economy talks.
 """
 
 from __future__ import annotations
