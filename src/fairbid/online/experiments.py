@@ -1,7 +1,7 @@
 """Seed 002 online allocation experiments for ``fairbid reproduce`` (one figure per implemented problem).
 
 * ``online.prophet``: Chawla-Devanur-Lykouris static price; the guaranteed ratio (Poisson worst case) for
-  k = 1..10 against the exact ratio on i.i.d. U[0,1], Exp(1) and lognormal instances (n = 2k..50).
+  k = 1..5 (quick; 1..10 paper) against the exact ratio on i.i.d. U[0,1], Exp(1), lognormal, n = 10, 30 (+100).
 * ``online.reusable``: Goyal-Iyengar-Udwani; empirical ratio (mean reward / clairvoyant LP) of greedy,
   balance and the ranking-based policy across capacities and duration laws, plus the two-phase family.
 * ``online.dynamic``: Kakimura-Zhu; unmatched fraction of greedy and patient, exact Markov chain vs simulation.
