@@ -49,8 +49,15 @@ def solve_cmd(model: ModelOpt, instance: InstanceOpt,
                                        "method": method, "time_limit": time_limit}, result,
              tables={"goods": {"good": list(range(inst.m)), "price": res.prices.tolist()},
                      "buyers": {"buyer": list(range(inst.n)), "budget": inst.budgets.tolist(),
-                                "spend": res.spend.tolist()}})
+                                "spend": res.spend.tolist()}},
+             figures={"spend": lambda: _bar([f"b{i}" for i in range(inst.n)], res.spend.tolist(), model)})
     emit(result, json_mode, title=f"{model} on {instance.name}")
+
+
+def _bar(labels, values, model):
+    from fairbid.core.plots import bar_figure
+
+    return bar_figure(labels, values, ylabel="spend", title=f"equilibrium spend ({model})")
 
 
 @app.command("generate")

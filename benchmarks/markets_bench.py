@@ -1,0 +1,69 @@
+"""fairbid.markets benchmark: proportional response vs the Eisenberg-Gale convex program, and pacing at scale.
+
+Targets (issue 11, one core): proportional response on 10^4 buyers x 10^3 goods (dense) to max violation
+<= 1e-6 in <= 10 s; the convex program on 10^3 x 10^2 in <= 10 s; first-price pacing on 10^3 buyers x
+10^4 goods in <= 30 s. Printed as ratios time/target, and PR against the convex program (peer) on the same
+instance where the convex program is affordable. Violations are the checker's
+(:func:`fairbid.markets.check_equilibrium`), never the solver's own.
+
+Run: ``python -m benchmarks markets`` (``MARKETS_BENCH_QUICK=1`` skips the 10^7-cell instances).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+TARGET_PR_S, TARGET_EG_S, TARGET_FPPE_S = 10.0, 10.0, 30.0
+
+
+def _timed(fn, *a, **k):
+    t = time.perf_counter()
+    out = fn(*a, **k)
+    return time.perf_counter() - t, out
+
+
+def main() -> None:
+    from fairbid.markets import check_equilibrium, fisher_linear, pacing_fp, proportional_response, random_instance
+    from fairbid.markets.fisher import fisher_large
+
+    quick = os.environ.get("MARKETS_BENCH_QUICK") == "1"
+    proportional_response(random_instance(5, 3, seed=0))          # numba compile outside the timings
+    print("Linear Fisher: EG (cvxpy/Clarabel + LP polish) vs PR alone (tol 1e-6, 20 s cap) vs PR+finish")
+    print(f"{'buyers x goods':>15} {'EG s':>8} {'EG viol':>9} {'PR s':>8} {'PR viol':>9} {'PR+fin s':>9} "
+          f"{'viol':>9} {'|dp| vs EG':>10}")
+    sizes = [(100, 10), (1000, 100), (3000, 300)] + ([] if quick else [(10_000, 1000)])
+    for n, m in sizes:
+        inst = random_instance(n, m, seed=1)
+        eg = None
+        if n * m <= 10**6:
+            t_eg, eg = _timed(fisher_linear, inst, method="eg")
+        t_pr, pr = _timed(proportional_response, inst, tol=1e-6, time_limit=20.0)
+        v_pr = check_equilibrium("fisher-linear", inst, pr)["max"]
+        t_l, lg = _timed(fisher_large, inst)
+        dp = float(abs(lg.prices - eg.prices).max() / eg.prices.max()) if eg is not None else float("nan")
+        eg_s = f"{t_eg:8.2f} {eg.violation:9.1e}" if eg is not None else f"{'-':>8} {'-':>9}"
+        print(f"{n:>7} x {m:<6} {eg_s} {t_pr:8.2f} {v_pr:9.1e} {t_l:9.2f} {lg.violation:9.1e} {dp:10.1e}")
+        if (n, m) == (1000, 100):
+            print(f"   convex program on 10^3 x 10^2: {t_eg:.2f} s = {t_eg / TARGET_EG_S:.2f} x target")
+        if (n, m) == (10_000, 1000):
+            print(f"   PR alone on 10^4 x 10^3: violation {v_pr:.1e} after {pr.iterations} rounds in {t_pr:.1f} s; "
+                  f"PR+finish reaches {lg.violation:.1e} in {t_l:.1f} s = {t_l / TARGET_PR_S:.2f} x target")
+    print("\nFirst-price pacing: quasi-linear EG vs proportional response")
+    fp_sizes = [(50, 200), (200, 1000)] + ([] if quick else [(1000, 10_000)])
+    for n, m in fp_sizes:
+        inst = random_instance(n, m, seed=2)
+        if n * m <= 200_000:
+            t_eg, eg = _timed(pacing_fp, inst, method="eg")
+            print(f"{n:>7} x {m:<6} EG {t_eg:7.2f} s viol {eg.violation:.1e} ({eg.solver})")
+        t_pr, pr = _timed(pacing_fp, inst, method="pr", time_limit=60.0)
+        line = f"{n:>7} x {m:<6} PR {t_pr:7.2f} s viol {pr.violation:.1e} rounds {pr.iterations} {pr.status[:40]}"
+        if (n, m) == (1000, 10_000):
+            line += f"  -> {t_pr / TARGET_FPPE_S:.2f} x target"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
