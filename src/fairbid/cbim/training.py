@@ -326,12 +326,15 @@ def train(
 
     torch.set_num_threads(1)
     t0 = time.perf_counter()
+    env = learner = None
     if resume:
         path, config = open_run(run_dir)
         rd = RunDir(path)
     else:
         if config is None:
             raise FairbidError("config", "is required for a new run", None)
+        # Build first: a bad graph or environment option fails before any file is written.
+        env, learner = build(config, env_factory)
         root = Path(run_dir) if run_dir is not None else None
         rd = RunDir.create(root, f"cbim-{config.algorithm}", seed=config.seed, config=asdict(config),
                            exact=root is not None)
@@ -343,7 +346,8 @@ def train(
         ck = load_checkpoint(ckpt_path)
         _check_checkpoint(ck, config, ckpt_path)
         _check_segments(seg_dir, int(ck["round"]))
-    env, learner = build(config, env_factory)
+    if env is None:
+        env, learner = build(config, env_factory)
     if ck is not None:
         _restore(env, learner, ck)
         start, obs, elapsed = int(ck["round"]), ck["obs"], float(ck["seconds"])

@@ -169,7 +169,12 @@ def grid_cmd(
     from fairbid.core.executor import get_executor
     from fairbid.core.rundir import RunDir
 
+    from fairbid.core.executor import BACKENDS
+    from fairbid.core.validate import check_output_dir
+
     check_choice("--scale", scale, tuple(PROFILES))
+    check_choice("--backend", backend, BACKENDS)
+    check_output_dir(out, "--out")
     algs = [a.strip() for a in algorithms.split(",")] if algorithms else None
     for a in algs or []:
         check_choice("--algorithms", a, ALGOS)

@@ -44,7 +44,8 @@ def _numbers(what: str, text: str | None) -> list[float]:
 def allpay_cmd(prizes: Annotated[str, typer.Option("--prizes", help="Prize per rank, first prize first: 1,0.5.")],
                values: Annotated[str | None, typer.Option("--values", help="complete model: value per player.")] = None,
                model: Annotated[str, typer.Option("--model", help="complete (BKV / Barut-Kovenock) or iid.")] = "complete",
-               players: PlayersOpt = None, distribution: DistOpt = "uniform:0:1",
+               players: PlayersOpt = None, distribution: Annotated[str | None, typer.Option(
+                   "--distribution", help="iid model: ability distribution (default uniform:0:1).")] = None,
                objective: ObjectiveOpt = "total", threshold: ThresholdOpt = None, lower: LowerOpt = None,
                upper: UpperOpt = None, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Equilibrium expected effort per player, total effort and the designer's objective."""
@@ -56,12 +57,19 @@ def allpay_cmd(prizes: Annotated[str, typer.Option("--prizes", help="Prize per r
     obj = make_objective(objective, threshold=threshold, lower=lower, upper=upper)
     w = _numbers("--prizes", prizes)
     if model == "complete":
+        # Options of the other model are refused, not silently ignored.
+        for flag, given in (("--players", players), ("--distribution", distribution)):
+            if given is not None:
+                raise FairbidError(flag, "is only used with --model iid", given)
         if values is None:
             raise FairbidError("--values", "is required for --model complete")
         result = allpay(_numbers("--values", values), w, obj)
     else:
+        if values is not None:
+            raise FairbidError("--values", "is only used with --model complete", values)
         if players is None:
             raise FairbidError("--players", "is required for --model iid")
+        distribution = distribution or "uniform:0:1"
         result = iid_allpay(players, w, distribution, obj)
     eff = result["expected_effort"]
     save_run(out, "contests-allpay", 0,

@@ -68,6 +68,11 @@ def make_objective(kind: str = "total", *, threshold: float | None = None, lower
     """Build and check an :class:`Objective` (``binary`` needs ``threshold > 0``; ``linear`` needs
     ``0 <= lower < upper``, ``upper`` may be ``inf``)."""
     check_choice("--objective", kind, OBJECTIVES)
+    # A parameter of another objective is refused, not silently ignored.
+    used = {"binary": ("threshold",), "linear": ("lower", "upper"), "total": ()}[kind]
+    for name, value in (("threshold", threshold), ("lower", lower), ("upper", upper)):
+        if value is not None and name not in used:
+            raise FairbidError(f"--{name}", f"is not used by the {kind} objective", value)
     if kind == "binary":
         if threshold is None:
             raise FairbidError("--threshold", "is required for the binary objective")
