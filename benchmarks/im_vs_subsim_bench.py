@@ -159,6 +159,9 @@ def main() -> None:
     s_rss = max(r[2] for r in sub)
     f_rss = max(r[2] for r in fb)
     fres = fb[0][3]
+    for name, runs in (("SUBSIM", sub), ("fairbid", fb)):
+        print(f"{name:8s} per run: algorithm s {[round(r[0], 3) for r in runs]}, wall s {[round(r[1], 2) for r in runs]}, "
+              f"peak RSS MB {[round(r[2] / 2**20) for r in runs]}")
 
     import numpy as np
 

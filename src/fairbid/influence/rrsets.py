@@ -8,6 +8,13 @@ visited node or when none is picked). ``n * Pr[S hits a random RR set]`` is the 
 (Borgs et al., SODA 2014; Tang, Shi, Xiao, SIGMOD 2015).
 
 RR set ``i`` draws from stream ``(base, i)``, so a collection is the same however it is grown.
+
+Subset sampling (Guo, Wang, Wei, Chen, SIGMOD 2020): where all in-edges of a node share one
+probability ``p`` (every node under ``wc``; ``uniform:P``) and there are at least 4 of them, the
+live in-edges are found by geometric skips (``Geometric(p)`` gaps), ``O(1 + p d)`` draws instead of
+``d`` coins. Nodes whose in-edges have different probabilities (``trivalency``, ``column``) still
+flip one coin per edge: the bucketed variant of the paper for general weights is not implemented.
+``sampling="vanilla"`` forces one coin per edge everywhere (for checking the two against each other).
 """
 
 from __future__ import annotations
