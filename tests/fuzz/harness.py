@@ -297,8 +297,10 @@ def bad_values(cmd: Command, p: Param, files: dict[str, str]) -> list[str]:
             vals.append("inf")
         return vals
     if p.kind == "path":
-        if p.name in ("--out",):
+        if p.name == "--out":  # a run directory
             return [files["file"] + "/sub", files["file"]]
+        if p.name.startswith("--export"):  # an output file: its directory must exist and be a directory
+            return [files["file"] + "/sub.json", files["root"]]
         return [files["missing"], files["binary"], files["latin1"], files["empty"]]
     if p.kind == "str" and (cmd.id, p.name) not in FREE_TEXT:
         return ["zz@@::nonsense", files["binary"]] if p.name in ("--graph",) else ["zz@@::nonsense"]

@@ -25,7 +25,7 @@ KNOWN: dict[tuple[str, str, str], str] = {}
 
 def _placeholder_files() -> dict[str, str]:
     # Collection-time stand-ins: the real paths come from the ``files`` fixture at run time.
-    keys = ("network", "instance", "prior", "security", "correlated", "robust", "market", "edges", "file", "missing",
+    keys = ("network", "instance", "prior", "security", "correlated", "robust", "market", "edges", "file", "missing", "root",
             "binary", "latin1", "empty", "out")
     return {k: "{" + k + "}" for k in keys}
 
