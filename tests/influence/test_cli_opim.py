@@ -76,3 +76,10 @@ def test_huge_synthetic_graph_is_refused_by_available_memory(capsys):
     rc, _, err = run(capsys, "influence", "spread", "--graph", "synthetic:powerlaw:1000000000:30000000000:1",
                      "--seeds", "1")
     assert rc == 2 and "memory is available" in err and err.count("\n") == 1
+
+
+def test_giant_node_id_is_one_line(capsys, tmp_path):
+    p = tmp_path / "big.txt"
+    p.write_text("1 2\n99999999999999999999999 1\n")
+    rc, _, err = run(capsys, "influence", "select", "--graph", str(p), "--k", "1")
+    assert rc == 2 and "line 2" in err and "64 bits" in err and err.count("\n") == 1

@@ -84,9 +84,11 @@ def _raise_first_bad_line(text: str, ncols: int, source: str) -> None:
             raise FairbidError(where, f"expected {ncols} columns like line {first} ('u v' or 'u v w')", line.strip())
         for tok in parts[:2]:
             try:
-                int(tok)
+                value = int(tok)
             except ValueError:
                 raise FairbidError(where, "node ids must be integers", tok) from None
+            if not -(2**63) <= value < 2**63:
+                raise FairbidError(where, "node id does not fit in 64 bits", tok)
         if ncols == 3:
             try:
                 float(parts[2])
