@@ -88,3 +88,16 @@ def test_unwritable_cache_only_costs_speed(edge_file, monkeypatch, tmp_path):
     monkeypatch.setenv("FAIRBID_GRAPH_CACHE", str(blocker / "sub"))
     same(load_graph(edge_file, cache=False), parsed(edge_file))
     assert graphcache.store("k", parsed(edge_file)) is False
+
+
+def test_seed_keys_only_random_weights(edge_file):
+    # wc does not depend on --seed: one entry for any seed; trivalency draws weights, so one per seed.
+    a = load_graph(edge_file, seed=1, cache=False)
+    b = load_graph(edge_file, seed=2, cache=False)
+    assert len(list(cache_root().iterdir())) == 1
+    same(a, b)
+    t1 = load_graph(edge_file, weights="trivalency", seed=1, cache=False)
+    t2 = load_graph(edge_file, weights="trivalency", seed=2, cache=False)
+    assert len(list(cache_root().iterdir())) == 3
+    assert not np.array_equal(t1.weights, t2.weights)
+    same(load_graph(edge_file, weights="trivalency", seed=2, cache=False), t2)

@@ -92,7 +92,9 @@ def _from_file(path: Path, directed: bool, weights: Any, seed: SeedLike, name: s
     if isinstance(weights, str) and not (weights == "trivalency" and seed is None):
         from fairbid.influence.graphcache import cached_load
 
-        return cached_load(Path(path), f"{weights}|{name}", directed, None if seed is None else str(seed),
+        # Only random weight schemes depend on the seed; keying others by it would duplicate entries.
+        key_seed = str(seed) if weights == "trivalency" else None
+        return cached_load(Path(path), f"{weights}|{name}", directed, key_seed,
                            lambda: _parse_file(path, directed, weights, seed, name))
     return _parse_file(path, directed, weights, seed, name)
 
