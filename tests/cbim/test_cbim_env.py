@@ -124,3 +124,17 @@ def test_env_invariants_under_any_actions(k, m, rounds, mapping):
         assert (rec["payments"][sold] <= rec["bids"][rec["winners"][sold], np.flatnonzero(sold)] + 1e-9).all()
         assert rec["revenue"] == pytest.approx(WEIGHTS[:m][sold].sum())
         env.reset()
+
+
+def test_ris_seed_pool_is_opim_and_covers_the_star_centre():
+    # A star 0 -> 1..20 with p = 1 (uniform:1): node 0 reaches everyone, so any correct RIS method picks it
+    # first; "ris" must name OPIM-C and give the same seeds as asking for opim directly.
+    import networkx as nx
+
+    from fairbid.cbim.env import choose_seeds
+    from fairbid.influence import load_graph
+
+    g = load_graph(nx.DiGraph([(0, i) for i in range(1, 21)]), weights="uniform:1", directed=True)
+    ris = choose_seeds(g, 2, "ris", seed=3)
+    assert g.label_of(int(ris[0])) == 0
+    assert list(ris) == list(choose_seeds(g, 2, "opim", seed=3))

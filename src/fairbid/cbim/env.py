@@ -344,13 +344,16 @@ def make_env(
 
 def choose_seeds(graph: Any, m: int, selection: str = "degree", seed: SeedLike = None) -> np.ndarray:
     """The M auctioned seeds: top out-degree (the seed's choice) or any :func:`fairbid.influence.select_seeds`
-    method (its spread evaluation is skipped: only the seeds are needed)."""
+    method (its spread evaluation is skipped: only the seeds are needed). ``"ris"`` names fairbid's default
+    reverse-influence-sampling method, OPIM-C."""
     from fairbid.influence import select_seeds, top_degree
 
     if m > graph.n:
         raise FairbidError("--seeds", f"must be at most the number of nodes ({graph.n})", m)
     if selection == "degree":
         return top_degree(graph, m)
+    if selection == "ris":
+        selection = "opim"
     res = select_seeds(graph, m, method=selection, seed=seed_int(seed if seed is not None else 0),
                        eval_sims=1, baseline=False)
     return np.asarray(res.seeds, dtype=np.int64)[:m]
