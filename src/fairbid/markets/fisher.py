@@ -44,8 +44,12 @@ def _solve_problem(prob: Any, solver: str, what: str) -> None:
 
     try:
         prob.solve(solver=solver, **_ACCURATE.get(solver, {}))
-    except cp.error.SolverError as exc:  # a solver crash is a result, not a traceback
-        raise FairbidError(what, f"the convex solver {solver} failed", str(exc)[:80]) from None
+    except cp.error.SolverError:
+        # The tight tolerances can stall on hard instances: retry once at the solver's defaults.
+        try:
+            prob.solve(solver=solver)
+        except cp.error.SolverError as exc:  # a solver crash is a result, not a traceback
+            raise FairbidError(what, f"the convex solver {solver} failed", str(exc)[:80]) from None
     if prob.status not in ("optimal", "optimal_inaccurate"):
         raise FairbidError(what, f"the convex program is {prob.status}", solver)
 
