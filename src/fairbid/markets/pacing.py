@@ -64,7 +64,17 @@ def pacing_fp(instance: MarketInstance, *, method: str = "auto", solver: str = "
     if method == "auto":
         method = "eg" if instance.valuations.size <= 200_000 else "pr"
     if method == "eg":
-        res = _finish(_fppe_eg(instance, solver), instance)
+        from fairbid.core.errors import FairbidError
+
+        try:
+            res = _finish(_fppe_eg(instance, solver), instance)
+        except FairbidError:
+            if not fallback:
+                raise
+            # The interior-point solver failed (it does on some 10^5-cell markets): proportional response.
+            alt = _finish(_fppe_pr(instance, tol, max_iter, time_limit), instance)
+            alt.solver = f"cvxpy:{solver} failed -> proportional-response-ql"
+            return alt
         if fallback and res.violation > tol:
             # The program's support was not exact enough for the LP polish: refine with proportional
             # response and keep the better of the two (both judged by the checker).
