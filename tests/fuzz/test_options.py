@@ -20,11 +20,7 @@ COMMANDS = commands()
 BASE_REFUSED = {"datasets fetch", "cbim evaluate", "diffusion verify-ledger"}
 #: Cases that fail in files this suite's owner does not own, recorded in /work/notes/fuzz-failures.md.
 #: Each is an xfail(strict=True): once fixed, the strict xfail fails and the entry must be removed.
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("influence select", "--sampling", "zz@@::nonsense"):
-        "influence (issue 9): --sampling is only checked by --method imm/opim; exit 0 with degree "
-        "(fuzz-failures.md item 7)",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 def _placeholder_files() -> dict[str, str]:

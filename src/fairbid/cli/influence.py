@@ -119,8 +119,12 @@ def select_cmd(
 ) -> None:
     """Choose k seeds; report their spread beside the top-degree baseline."""
     start(json_mode)
+    from fairbid.core.errors import check_choice
     from fairbid.influence import load_graph, select_seeds
+    from fairbid.influence.selection import SAMPLINGS
 
+    # Checked for every method, before the graph loads, so a typo is never silently ignored.
+    check_choice("--sampling", sampling, SAMPLINGS)
     g = load_graph(graph, directed=directed, weights=weights, seed=seed)
     res = select_seeds(g, k, method, model, seed, eval_sims=sims, eps=eps, ell=ell, sims=celf_sims,
                        candidates=candidates, delta=delta, sampling=sampling, evaluate=evaluate)
