@@ -93,6 +93,8 @@ EDGES = "# tiny graph\n1 2\n2 3\n1 4\n4 5\n"
 CORRELATED = {"values": [[1.0, 2.0, 4.0]], "pmf": [0.5, 0.3, 0.2]}
 ROBUST = {"values": [[1, 2], [1, 2]], "marginals": [[0.5, 0.5], [0.5, 0.5]]}
 MARKET = {"valuations": [[2, 1], [1, 2], [1, 1]], "budgets": [1, 1, 1]}
+CONGESTION = {"edges": [["s", "t"]] * 3, "a": [1, 1, 1], "b": [0, 0, 0], "source": "s", "sink": "t",
+              "weights": [1, 1]}
 SECURITY = {"resources": 1, "targets": [
     {"def_covered": 1, "def_uncovered": -2, "att_covered": -1, "att_uncovered": 2},
     {"def_covered": 2, "def_uncovered": -1, "att_covered": -2, "att_uncovered": 1}]}
@@ -105,7 +107,8 @@ def write_fixtures(root: Path) -> dict[str, str]:
              "prior": ("prior.json", json.dumps(PRIOR)), "edges": ("edges.txt", EDGES),
              "security": ("security.json", json.dumps(SECURITY)),
              "correlated": ("correlated.json", json.dumps(CORRELATED)), "robust": ("robust.json", json.dumps(ROBUST)),
-             "market": ("market.json", json.dumps(MARKET))}
+             "market": ("market.json", json.dumps(MARKET)),
+             "congestion": ("congestion.json", json.dumps(CONGESTION))}
     out = {}
     for key, (name, text) in files.items():
         (root / name).write_text(text)
@@ -142,6 +145,7 @@ BASE: dict[str, list[str]] = {
     "contests design": ["--players", "3"],
     "elicitation audit": ["--signals", "2", "--mechanism", "oa"],
     "games security": ["--instance", "{security}"],
+    "games congestion": ["--instance", "{congestion}", "--k", "2"],
     "auctions optimal": ["--instance", "{correlated}"],
     "auctions robust": ["--instance", "{robust}"],
     "markets solve": ["--model", "fisher-linear", "--instance", "{market}"],
@@ -150,6 +154,8 @@ BASE: dict[str, list[str]] = {
     "online prophet": ["--k", "1", "--n", "3", "--values", "uniform:0:1"],
     "online reusable": ["--resources", "3", "--requests", "30", "--reps", "2"],
     "online dynamic": ["--m", "3", "--d", "3", "--horizon", "2"],
+    "online inspections": ["--alpha", "1", "--n", "50", "--reps", "2"],
+    "online fairness": ["--offline", "3", "--types", "2", "--rounds", "3"],
 }
 
 PLACEHOLDER = {"int": "2", "float": "0.5", "str": "x", "path": "{file}"}
