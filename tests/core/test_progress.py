@@ -24,6 +24,7 @@ def terminal(monkeypatch, stdout_tty=True):
     monkeypatch.setattr(sys, "stderr", err)
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("FAIRBID_NO_PROGRESS", raising=False)
+    progress.set_progress(True)  # an earlier in-process --json command may have switched bars off
     try:
         yield out, err
     finally:

@@ -184,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args[:cut] if a != "--debug"] + args[cut:]
     import warnings
 
+    from fairbid.core.progress import set_progress
+
+    set_progress(True)  # every invocation starts from the default; an earlier --json call must not leak
+
     try:
         with warnings.catch_warnings():
             if not debug:  # numpy/scipy RuntimeWarnings (overflow in a tail) are noise to a CLI user
