@@ -12,13 +12,13 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import binom, chi2_contingency
+from scipy.stats import binom, chi2, chi2_contingency
 
 from fairbid.core.errors import FairbidError
 from fairbid.influence import from_edges, opim, select_seeds
 from fairbid.influence.reference import brute_force_best, exact_ic_spread, exact_lt_spread
 from fairbid.influence.rng import base_seed
-from fairbid.influence.rrsets import RRCollection, max_coverage
+from fairbid.influence.rrsets import RRCollection, build_buckets, max_coverage
 
 from .conftest import random_graph
 
@@ -77,18 +77,53 @@ def empirical_reach(graph, model, sampling, count, seed):
     return hits, roots, rr
 
 
+# Unequal weights for _hub_graph: the hub's in-edges fall in 4 buckets, {0.9, 0.5} (q = 1), {0.25} (q = 1/2),
+# {0.12} (q = 1/8), {0.04} (q = 1/16), with bucket edges 0.5 and 0.25 exactly on a boundary 2^-j.
+VARIED = np.array([0.9, 0.5, 0.25, 0.12, 0.04, 0.6, 0.35, 0.7, 0.2, 0.8, 0.45])
+
+
 def _hub_graph(weights):
     # Node 5 has 5 in-edges (subset sampling's geometric skips run at >= 4 in-edges), plus a chain: 11 edges.
     src = [0, 1, 2, 3, 4, 5, 6, 0, 1, 7, 6]
     dst = [5, 5, 5, 5, 5, 6, 7, 6, 2, 0, 3]
-    return from_edges(src, dst, weights=weights, labels=np.arange(8))
+    return from_edges(src, dst, weights=VARIED if weights == "varied" else weights, labels=np.arange(8))
+
+
+def _bucketed(g):
+    """``g`` with bucketed subset sampling on every node with >= 4 unequal in-edges (no cost rule), checked."""
+    idx = build_buckets(g.in_indptr, g.in_indices, g.in_weights, g.in_common_p, 4, 0.0)
+    node_ptr, info, edges = idx
+    lo, hi, q = info[:, 0].astype(np.int64), info[:, 1].astype(np.int64), info[:, 2]
+    src = (edges & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    prob = np.zeros(g.m)
+    for b in range(len(q)):  # decode p_e = q * threshold / 2^31 (to within q 2^-31)
+        prob[lo[b]:hi[b]] = q[b] * (edges[lo[b]:hi[b]] >> np.uint64(32)).astype(float) / 2.0**31
+    assert node_ptr[-1] > 0
+    for v in range(g.n):
+        for b in range(node_ptr[v], node_ptr[v + 1]):
+            assert g.in_indptr[v] <= lo[b] < hi[b] <= g.in_indptr[v + 1]
+            pb = prob[lo[b]:hi[b]]
+            assert np.all((pb <= q[b] + 1e-9) & (pb >= q[b] / 2 - 1e-9))
+        a, z = g.in_indptr[v], g.in_indptr[v + 1]
+        if node_ptr[v + 1] > node_ptr[v]:  # a permutation of v's in-edges, sorted by decreasing probability
+            live = g.in_weights[a:z] > 0
+            order = np.argsort(-g.in_weights[a:z], kind="stable")[: live.sum()]
+            assert np.array_equal(src[a:a + live.sum()], g.in_indices[a:z][order])
+            assert np.allclose(prob[a:a + live.sum()], g.in_weights[a:z][order], rtol=0, atol=1e-9)
+    g.__dict__["in_buckets"] = idx  # the Graph.in_buckets cached property
+    return g
 
 
 @pytest.mark.parametrize("model,weights,sampling", [
     ("ic", "wc", "subset"), ("ic", "uniform:0.3", "subset"), ("ic", "uniform:0.3", "vanilla"), ("lt", "wc", "subset"),
+    ("ic", "varied", "subset"), ("ic", "varied", "vanilla"), ("lt", "varied", "subset"),
 ])
 def test_rr_membership_equals_exact_activation_probability(model, weights, sampling):
     g = _hub_graph(weights)
+    if weights == "varied" and model == "lt":  # LT needs in-weights summing to <= 1 at every node
+        g = g.with_weights(g.weights / np.maximum(np.bincount(g.indices, g.weights, g.n)[g.indices], 1.0))
+    if weights == "varied" and sampling == "subset":
+        g = _bucketed(g)  # the hub (5 in-edges, 4 buckets) takes the bucketed path
     assert g.m <= 12
     exact = exact_reach_matrix(g, model)
     hits, roots, _ = empirical_reach(g, model, sampling, 160_000, seed=11)
@@ -137,6 +172,86 @@ def test_subset_and_vanilla_sampling_agree_in_distribution():
     expected = binom.pmf(np.arange(6), 5, 0.2) * sizes.sum()
     stat = ((sizes - expected) ** 2 / expected).sum()
     assert stat < 20.5  # chi-square, 5 degrees of freedom, 0.999 quantile
+
+
+def _varied_star(seed=0):
+    """Node 20 with 20 in-edges of varied probabilities (log-uniform in [0.003, 1], plus exactly 1, 1/2 and 0)."""
+    p = 10.0 ** np.random.default_rng(seed).uniform(-2.5, 0.0, size=20)
+    p[:3] = (1.0, 0.5, 0.0)
+    return from_edges(np.arange(20), np.full(20, 20), weights=p, labels=np.arange(21)), p
+
+
+def _hub_sets(g, sampling, seed, count, hub):
+    rr = RRCollection(g, "ic", base_seed(seed), sampling)
+    rr.grow_to(count)
+    ptr = rr.ptr[: rr.count + 1]
+    return [rr.nodes[ptr[j] + 1:ptr[j + 1]] for j in np.flatnonzero(rr.nodes[ptr[:-1]] == hub)]
+
+
+def test_bucketed_subset_sampling_agrees_with_vanilla_in_distribution():
+    # Chi-square homogeneity on the full content (bitmask) of RR sets rooted at a node with 20 in-edges of varied
+    # probabilities, bucketed subset sampling vs one coin per edge; rare patterns pooled. Fixed seeds. Then the
+    # number of live in-edges under subset sampling against its exact Poisson-binomial law.
+    g, p = _varied_star()
+    g = _bucketed(g)
+    assert g.in_buckets[0][21] - g.in_buckets[0][20] >= 5
+    tables = []
+    for sampling, seed in (("subset", 1), ("vanilla", 2)):
+        counts: dict[int, int] = {}
+        for m in _hub_sets(g, sampling, seed, 400_000, 20):
+            key = int(np.sum(1 << m.astype(np.int64)))
+            counts[key] = counts.get(key, 0) + 1
+        tables.append(counts)
+    keys = sorted(set(tables[0]) | set(tables[1]))
+    table = np.array([[t.get(k, 0) for k in keys] for t in tables], dtype=float)
+    big = table.sum(axis=0) >= 40
+    table = np.column_stack([table[:, big], table[:, ~big].sum(axis=1)])
+    assert table.shape[1] > 20
+    assert chi2_contingency(table)[1] > 1e-3
+    law = np.zeros(21)
+    law[0] = 1.0
+    for x in p:  # Poisson-binomial by dynamic programming
+        law[1:] = law[1:] * (1 - x) + law[:-1] * x
+        law[0] *= 1 - x
+    sets = _hub_sets(g, "subset", 3, 400_000, 20)
+    sizes = np.bincount([len(m) for m in sets], minlength=21).astype(float)
+    expected = law * len(sets)
+    big = expected >= 5
+    obs = np.append(sizes[big], sizes[~big].sum())
+    exp = np.append(expected[big], expected[~big].sum())
+    stat = ((obs - exp) ** 2 / exp).sum()
+    assert stat < chi2.ppf(0.999, obs.size - 1)
+
+
+def test_bucketed_subset_sampling_edge_inclusion_matches_probability():
+    # Each in-edge of the 20-edge node is live with its own probability: per-edge frequency within two-sided
+    # binomial 0.9999 bounds (20 edges: a false alarm below 0.2%); p = 1 always, p = 0 never.
+    g, p = _varied_star(seed=1)
+    g = _bucketed(g)
+    sets = _hub_sets(g, "subset", 5, 600_000, 20)
+    n = len(sets)
+    freq = np.bincount(np.concatenate(sets), minlength=21)[:20]
+    assert freq[0] == n and freq[2] == 0
+    assert np.all(freq >= binom.ppf(5e-5, n, p)) and np.all(freq <= binom.isf(5e-5, n, p)), (freq / n, p)
+
+
+def test_default_buckets_only_where_they_pay():
+    # Trivalency: a 10-in-edge node keeps one coin per edge (3 buckets cost more than 10 coins); a 300-in-edge
+    # node is bucketed by default, and its sets still match vanilla's per-edge frequencies.
+    src = np.concatenate([np.arange(300), np.arange(10)])
+    dst = np.concatenate([np.full(300, 300), np.full(10, 301)])
+    g = from_edges(src, dst, weights="trivalency", seed=3, labels=np.arange(302))
+    node_ptr = g.in_buckets[0]
+    assert node_ptr[301] > node_ptr[300] and node_ptr[302] == node_ptr[301]
+    assert node_ptr[300] == 0
+    w = g.in_weights[g.in_indptr[300]:g.in_indptr[301]]
+    sets = _hub_sets(g, "subset", 7, 3_000_000, 300)
+    n = len(sets)
+    freq = np.bincount(np.concatenate(sets), minlength=302)[g.in_indices[g.in_indptr[300]:g.in_indptr[301]]]
+    for level in np.unique(w):  # pooled per probability level
+        k = int(freq[w == level].sum())
+        trials = n * int((w == level).sum())
+        assert binom.ppf(5e-5, trials, level) <= k <= binom.isf(5e-5, trials, level)
 
 
 def test_greedy_upper_bound_is_valid_and_coverage_exact():

@@ -98,6 +98,19 @@ class Graph:
             out[has] = np.where(lo == hi, lo, -1.0)
         return out
 
+    @cached_property
+    def in_buckets(self) -> tuple[np.ndarray, ...]:
+        """Bucketed subset-sampling index for nodes with unequal in-edge probabilities.
+
+        In-edges sorted by probability and grouped into buckets ``[2^-(j+1), 2^-j)`` (see
+        :func:`fairbid.influence.rrsets.build_buckets`); computed once, by ``prepare_rr`` or the first
+        RR collection.
+        """
+        from fairbid.influence.rrsets import BUCKET_COST, BUCKET_MIN_DEG, build_buckets
+
+        return build_buckets(self.in_indptr, self.in_indices, self.in_weights, self.in_common_p, BUCKET_MIN_DEG,
+                             BUCKET_COST)
+
     def out_degree(self) -> np.ndarray:
         """Out-degree of every node (int64)."""
         return np.diff(self.indptr)

@@ -12,23 +12,114 @@ RR set ``i`` draws from stream ``(base, i)``, so a collection is the same howeve
 Subset sampling (Guo, Wang, Wei, Chen, SIGMOD 2020): where all in-edges of a node share one
 probability ``p`` (every node under ``wc``; ``uniform:P``) and there are at least 4 of them, the
 live in-edges are found by geometric skips (``Geometric(p)`` gaps), ``O(1 + p d)`` draws instead of
-``d`` coins. Nodes whose in-edges have different probabilities (``trivalency``, ``column``) still
-flip one coin per edge: the bucketed variant of the paper for general weights is not implemented.
+``d`` coins. Nodes whose in-edges have different probabilities (``trivalency``, ``column``, explicit
+weights) and at least :data:`BUCKET_MIN_DEG` in-edges use the paper's bucketed variant for general
+weights: :func:`build_buckets` (run once per graph, ``Graph.in_buckets``) sorts their in-edges by
+probability and groups them into buckets ``[2^-(j+1), 2^-j)``; in each bucket candidates are drawn by
+geometric skips with the bucket's upper probability ``q = 2^-j`` and each candidate is kept with
+probability ``p_e / q`` (>= 1/2), so every edge is live independently with exactly ``p_e``, at
+``O(buckets + sum p_e)`` draws (acceptance to within 2^-31, as for the coins). Only where that beats one
+coin per edge (:data:`BUCKET_COST`): hubs. Other nodes flip one coin per edge.
 ``sampling="vanilla"`` forces one coin per edge everywhere (for checking the two against each other).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
-from fairbid.influence.rng import next_u32, next_uniform, start_stream
+from fairbid.influence.rng import MASK32, S1, S32, next_u32, next_uniform, start_stream
+
+#: Fewest in-edges for which a node with unequal in-edge probabilities uses bucketed subset sampling.
+BUCKET_MIN_DEG = 4
+#: ... and only when ``BUCKET_COST * (buckets + expected candidates) < in-degree``: a bucket (a log) and a
+#: candidate (a cache miss into the edge list) each cost about as much as 12 sequential 32-bit coins (measured,
+#: trivalency stars, one core: break-even near 90 in-edges), so bucketing pays on hubs only.
+BUCKET_COST = 12.0
 
 
 @njit(cache=True, nogil=True)
-def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, first, count, nodes, ptr, used,
-                visited, scratch):
+def build_buckets(in_indptr, in_indices, in_weights, in_p, min_deg, cost):
+    """Bucketed subset-sampling index for nodes whose in-edges have unequal probabilities.
+
+    For every node ``v`` with ``in_p[v] < 0`` (probabilities differ) and at least ``min_deg``
+    in-edges, and where ``cost * (buckets + sum_b q_b |b|) < in-degree`` (expected draws, weighted
+    against one coin per edge; ``cost = 0`` buckets every such node), its in-edges of positive
+    probability are sorted by decreasing probability (stable) and grouped into buckets
+    ``[2^-(j+1), 2^-j)`` (``p = 1`` joins ``j = 0``). Returns
+    ``(node_ptr, info, edges)``: node ``v``'s buckets are ``node_ptr[v] .. node_ptr[v+1]-1`` (none: the
+    node is sampled otherwise); row ``b`` of ``info`` (float64, one cache line per two buckets) is
+    ``(lo, hi, q, log(1 - q))``: the bucket covers ``edges[lo:hi]`` with upper probability ``q = 2^-j``
+    (``log(1 - q) = -inf`` for ``q = 1``). ``edges[e]`` packs ``ceil(p_e / q * 2^31) << 32 | source``
+    (uint64, aligned with the in-edge CSR), so a candidate costs one memory access and is kept when
+    ``(u32 >> 1) < threshold``, with probability ``p_e / q`` to within ``2^-31`` (exact for ``p_e = q``),
+    like the 32-bit coins of the other paths.
+    """
+    n = in_indptr.shape[0] - 1
+    m = in_indices.shape[0]
+    src = in_indices.copy()
+    prob = in_weights.copy()
+    node_ptr = np.zeros(n + 1, np.int64)
+    lo = np.empty(m, np.int64)
+    hi = np.empty(m, np.int64)
+    q = np.empty(m, np.float64)
+    nb = 0
+    for v in range(n):
+        a = in_indptr[v]
+        b = in_indptr[v + 1]
+        if in_p[v] < 0.0 and b - a >= min_deg:
+            order = np.argsort(-in_weights[a:b], kind="mergesort")
+            for i in range(b - a):
+                src[a + i] = in_indices[a + order[i]]
+                prob[a + i] = in_weights[a + order[i]]
+            cur = -1
+            for e in range(a, b):
+                pe = prob[e]
+                if pe <= 0.0:
+                    break  # sorted: the rest are 0 and never live
+                j = max(-math.frexp(pe)[1], 0)  # pe in [2^-(j+1), 2^-j), or pe = 1 and j = 0
+                if j != cur:
+                    if cur >= 0:
+                        hi[nb - 1] = e
+                    lo[nb] = e
+                    q[nb] = math.ldexp(1.0, -j)
+                    nb += 1
+                    cur = j
+            if cur >= 0:
+                hi[nb - 1] = e + 1 if prob[e] > 0.0 else e
+            draws = 0.0
+            for k in range(node_ptr[v], nb):
+                draws += 1.0 + q[k] * (hi[k] - lo[k])
+            if cost * draws >= b - a:
+                nb = node_ptr[v]  # cheaper with one coin per edge
+        node_ptr[v + 1] = nb
+    qq = q[:nb].copy()
+    log_q = np.empty(nb, np.float64)
+    for i in range(nb):
+        log_q[i] = np.log1p(-qq[i]) if qq[i] < 1.0 else -np.inf
+    info = np.empty((nb, 4), np.float64)
+    edges = np.zeros(m, np.uint64)
+    for i in range(nb):
+        info[i, 0] = lo[i]
+        info[i, 1] = hi[i]
+        info[i, 2] = qq[i]
+        info[i, 3] = log_q[i]
+        for e in range(lo[i], hi[i]):
+            thr = np.uint64(math.ceil(prob[e] / qq[i] * 2147483648.0))
+            edges[e] = (thr << np.uint64(32)) | np.uint64(src[e])
+    return node_ptr, info, edges
+
+
+@njit(cache=True, nogil=True)
+def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, bk_node, bk_info, bk_edges, n, lt, base, first,
+                count, nodes, ptr, used, visited, scratch):
     """Append RR sets ``first .. first+count-1`` to ``nodes``/``ptr`` until one would not fit.
+
+    ``in_p`` (per node, shared in-edge probability or -1) and the ``bk_*`` arrays of
+    :func:`build_buckets` select the subset-sampling paths; all -1 and ``bk_node`` all 0 give one
+    coin per edge.
 
     ``ptr[j]`` is where set ``j`` (counted from ``first``) starts in ``nodes``; ``used`` is how many
     entries of ``nodes`` are taken on entry. ``visited`` (int64, n) and ``scratch`` (int32, n) are
@@ -70,7 +161,27 @@ def rr_generate(in_indptr, in_indices, in_weights, in_coins, in_p, n, lt, base, 
                 lo = in_indptr[v]
                 hi = in_indptr[v + 1]
                 p = in_p[v]
-                if p < 0.0 or hi - lo < 4:
+                if p < 0.0 and bk_node[v + 1] > bk_node[v]:
+                    # Unequal probabilities: per bucket, candidates at Geometric(q) gaps, kept w.p. p_e / q.
+                    for b in range(bk_node[v], bk_node[v + 1]):
+                        e = np.int64(bk_info[b, 0]) - 1
+                        end = np.int64(bk_info[b, 1])
+                        q = bk_info[b, 2]
+                        log_q = bk_info[b, 3]
+                        while True:
+                            if q < 1.0:
+                                e += 1 + np.int64(np.log(1.0 - next_uniform(state)) / log_q)
+                            else:
+                                e += 1
+                            if e >= end:
+                                break
+                            word = bk_edges[e]
+                            u = np.int64(word & MASK32)
+                            if visited[u] != tag and (next_u32(state) >> S1) < (word >> S32):
+                                visited[u] = tag
+                                scratch[size] = u
+                                size += 1
+                elif p < 0.0 or hi - lo < 4:
                     for e in range(lo, hi):
                         u = in_indices[e]
                         if visited[u] != tag and next_u32(state) < in_coins[e]:
@@ -227,7 +338,12 @@ class RRCollection:
         self.graph = graph
         self.lt = model == "lt"
         # "vanilla": one coin per in-edge everywhere (kept to check subset sampling against).
-        self.in_p = graph.in_common_p if sampling == "subset" else np.full(graph.n, -1.0)
+        if sampling == "subset":
+            self.in_p = graph.in_common_p
+            self.buckets = graph.in_buckets
+        else:
+            self.in_p = np.full(graph.n, -1.0)
+            self.buckets = (np.zeros(graph.n + 1, np.int64), np.zeros((0, 4)), np.zeros(0, np.uint64))
         self.base = base
         self.nodes = np.empty(1 << 20, dtype=np.int32)
         self.ptr = np.zeros(1 << 16, dtype=np.int64)
@@ -245,8 +361,8 @@ class RRCollection:
             if self.ptr.size < target + 1:
                 self.ptr = _enlarged(self.ptr, max(target + 1, 2 * self.ptr.size))
             ptr_view = self.ptr[self.count :]
-            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, self.in_p, g.n,
-                                     self.lt, self.base,
+            done, used = rr_generate(g.in_indptr, g.in_indices, g.in_weights, g.in_coins, self.in_p,
+                                     *self.buckets, g.n, self.lt, self.base,
                                      self.count, need, self.nodes, ptr_view, self.used,
                                      self._visited, self._scratch)
             self.count += done

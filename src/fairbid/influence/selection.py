@@ -191,7 +191,9 @@ def prepare_rr(graph: Graph) -> float:
     """Graph preparation for RR sets, kept out of the algorithm time (as SUBSIM's ``-func=format``).
 
     Computes the sampler's per-edge coin thresholds and per-node common probabilities (free when the
-    graph came from the binary cache) and loads the numba kernels from the on-disk cache by running
+    graph came from the binary cache), sorts and buckets the in-edges of nodes with unequal in-edge
+    probabilities for bucketed subset sampling (``Graph.in_buckets``, numba) and loads the numba
+    kernels from the on-disk cache by running
     them once on a 2-node graph. Returns the seconds it took.
     """
     from fairbid.influence.graph import from_edges
@@ -199,6 +201,7 @@ def prepare_rr(graph: Graph) -> float:
     t = time.perf_counter()
     graph.in_coins
     graph.in_common_p
+    graph.in_buckets
     tiny = from_edges([0], [1], weights="wc", labels=np.arange(2))
     rr = RRCollection(tiny, "ic", base_seed(0))  # one kernel serves IC and LT
     rr.grow_to(2)
@@ -242,8 +245,9 @@ def opim(
     seed : int
         Seed of both RR collections (R1 from stream ``base``, R2 from an independent one).
     sampling : {"subset", "vanilla"}
-        RR-set generation: geometric skips over in-edges that share one probability (Guo et al.
-        2020), or one coin per edge (kept for checking).
+        RR-set generation: geometric skips over in-edges that share one probability, bucketed
+        geometric skips with rejection where they differ (Guo et al. 2020), or one coin per edge
+        (kept for checking).
 
     Returns
     -------
