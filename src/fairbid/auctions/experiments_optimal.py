@@ -53,7 +53,6 @@ def optimal_correlated(ctx: ExperimentContext) -> dict[str, Any]:
     ax.legend(fontsize=8)
     fig.tight_layout()
     ctx.out.save_figure("epir_vs_eiir", fig)
-    plt.close(fig)
     eiir_share = np.array(rows["eiir"]) / w
 
     # Screening with limited information (Chen-Hu-Wang): robust revenue against the known mean, values on
@@ -88,7 +87,6 @@ def optimal_correlated(ctx: ExperimentContext) -> dict[str, Any]:
     ax.legend(fontsize=8)
     fig.tight_layout()
     ctx.out.save_figure("robust_screening", fig)
-    plt.close(fig)
     summary = {"instances": len(r), "min_ratio": float(r.min()), "median_ratio": float(np.median(r)),
                "median_eiir_share_of_welfare": float(np.median(eiir_share)),
                "screening_max_minimax_gap": float(np.max(np.abs(np.array(scr["robust_revenue"])

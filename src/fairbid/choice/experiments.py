@@ -84,7 +84,6 @@ def npr_vs_cut(ctx: ExperimentContext) -> dict[str, Any]:
     ax2.set_title("cvxpy / CLARABEL")
     fig.tight_layout()
     ctx.out.save_figure("npr_vs_cut", fig)
-    plt.close(fig)
 
     nash_gain = [g for g, r in zip(audit_rows["max_gain"], audit_rows["rule"]) if r == "nash"]
     nash_net = [g for g, r in zip(audit_rows["max_net_gain"], audit_rows["rule"]) if r == "nash"]

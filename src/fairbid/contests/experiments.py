@@ -77,7 +77,6 @@ def thresholds(ctx: ExperimentContext) -> dict[str, Any]:
     ax2.legend(fontsize=8)
     fig.tight_layout()
     ctx.out.save_figure("thresholds", fig)
-    plt.close(fig)
 
     summary = {"min_simple_ratio_linear": float(min(linear["ratio"])),
                "best_k_at_lowest_threshold": best_k[0], "best_k_at_highest_threshold": best_k[-1],

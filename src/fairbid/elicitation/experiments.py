@@ -85,7 +85,6 @@ def truthfulness(ctx: ExperimentContext) -> dict[str, Any]:
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     ctx.out.save_figure("truthfulness", fig)
-    plt.close(fig)
 
     summary = {f"{m}_{mode}_{kind}": share[(m, mode, kind)] for m in MECHANISMS for mode in MODES for kind in kinds}
     summary["max_sim_z"] = float(max(abs(s - e) / max(se, 1e-300)

@@ -80,7 +80,6 @@ def security(ctx: ExperimentContext) -> dict[str, Any]:
     ax2.legend(fontsize=8)
     fig.tight_layout()
     ctx.out.save_figure("security", fig)
-    plt.close(fig)
 
     # k-uniform mixed equilibria (seed 000): PoA of the worst pure-profile equilibrium on small random
     # networks, k = 1 (ordinary atomic game) and k = 2 (two edge-disjoint paths, uniform).
@@ -110,7 +109,6 @@ def security(ctx: ExperimentContext) -> dict[str, Any]:
     ax.legend(fontsize=8)
     fig.tight_layout()
     ctx.out.save_figure("congestion_poa", fig)
-    plt.close(fig)
 
     summary = {"max_poa_k1": float(wp[kk == 1].max()), "max_poa_k2": float(wp[kk == 2].max()),
                "max_gap_origami_vs_lps": float(max(max(timing["gap"]),

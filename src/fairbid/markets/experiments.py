@@ -85,7 +85,6 @@ def pacing_vs_throttling(ctx: ExperimentContext) -> dict[str, Any]:
     fig.suptitle(f"{count} random markets, {n} buyers x {m} goods (values U[0,1], budgets U[0.5,1.5])")
     fig.tight_layout()
     ctx.out.save_figure("pacing_vs_throttling", fig)
-    plt.close(fig)
     summary["seconds"] = time.perf_counter() - t_start
     ctx.out.write_text("notes.html", (
         f"<p>{count} random markets of {n} budgeted buyers and {m} goods (one auction each; values U[0,1], "
@@ -132,7 +131,6 @@ def licences(ctx: ExperimentContext) -> dict[str, Any]:
     ax.legend(fontsize=7)
     fig.tight_layout()
     ctx.out.save_figure("licence_frontier", fig)
-    plt.close(fig)
     ctx.out.write_table("frontier", rows)
     mc = simulate_psp_licence(5, 0.3, samples=100_000 if ctx.quick else 1_000_000, seed=ctx.seed)
     ctx.out.write_text("notes.html", (
