@@ -92,3 +92,26 @@ def test_empty_only_is_refused_not_everything(capsys, tmp_path):
     assert main(["reproduce", "--only", " , ", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == "error: --only: names no experiment (got ' , ')"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_console_entry_exits_with_mains_code_and_tunes_gc(monkeypatch, capsys):
+    """``fairbid`` (``run``) returns main's exit code; it raises gen-0's threshold and freezes before exit."""
+    import gc
+    import sys
+
+    import pytest
+
+    from fairbid.cli.main import GC_THRESHOLD0, run
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["fairbid", "reproduce", "--scale", "huge"])
+    try:
+        with pytest.raises(SystemExit) as stop:
+            run()
+        assert stop.value.code == 2
+        assert gc.get_threshold()[0] == GC_THRESHOLD0 != before[0]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert capsys.readouterr().err.startswith("error: --scale")

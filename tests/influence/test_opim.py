@@ -254,6 +254,23 @@ def test_default_buckets_only_where_they_pay():
         assert binom.ppf(5e-5, trials, level) <= k <= binom.isf(5e-5, trials, level)
 
 
+@pytest.mark.parametrize("weights", ["wc", "uniform:0.2", "trivalency"])
+def test_bucket_index_fast_path_equals_the_kernel(weights):
+    # Graph.in_buckets skips the numba kernel when no node qualifies (wc, uniform:P give every node one
+    # in-edge probability); its arrays must equal what build_buckets computes for the same graph.
+    from fairbid.influence.rrsets import BUCKET_COST, BUCKET_MIN_DEG
+
+    src = np.concatenate([np.arange(300), np.arange(10)])
+    dst = np.concatenate([np.full(300, 300), np.full(10, 301)])
+    g = from_edges(src, dst, weights=weights, seed=3, labels=np.arange(302))
+    want = build_buckets(g.in_indptr, g.in_indices, g.in_weights, g.in_common_p, BUCKET_MIN_DEG, BUCKET_COST)
+    got = g.in_buckets
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    # the edge words matter only inside buckets; without buckets the kernel leaves them all zero
+    assert np.array_equal(got[2], want[2]) if weights == "trivalency" else not want[2].any()
+    assert (weights == "trivalency") == bool(got[0][-1] > 0)
+
+
 def test_greedy_upper_bound_is_valid_and_coverage_exact():
     # Random RR collections: the greedy's coverage is what it claims, and 'upper' bounds the best k-set's
     # coverage found by brute force (submodularity bound, Tang et al. 2018 Sec. 4.2).

@@ -106,8 +106,10 @@ class Graph:
         :func:`fairbid.influence.rrsets.build_buckets`); computed once, by ``prepare_rr`` or the first
         RR collection.
         """
-        from fairbid.influence.rrsets import BUCKET_COST, BUCKET_MIN_DEG, build_buckets
+        from fairbid.influence.rrsets import BUCKET_COST, BUCKET_MIN_DEG, build_buckets, no_buckets
 
+        if not np.any((self.in_common_p < 0) & (self.in_degree() >= BUCKET_MIN_DEG)):
+            return no_buckets(self.n)  # wc, uniform:P: nothing to bucket, no kernel to load
         return build_buckets(self.in_indptr, self.in_indices, self.in_weights, self.in_common_p, BUCKET_MIN_DEG,
                              BUCKET_COST)
 

@@ -331,6 +331,11 @@ def coverage(nodes, ptr, nsets, mask):
     return hit
 
 
+def no_buckets(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The bucket index of a graph where no node is bucket-sampled (the form :func:`build_buckets` returns)."""
+    return np.zeros(n + 1, np.int64), np.zeros((0, 4)), np.zeros(0, np.uint64)
+
+
 class RRCollection:
     """A growing collection of RR sets stored flat (``nodes`` int32, ``ptr`` int64)."""
 
@@ -343,7 +348,7 @@ class RRCollection:
             self.buckets = graph.in_buckets
         else:
             self.in_p = np.full(graph.n, -1.0)
-            self.buckets = (np.zeros(graph.n + 1, np.int64), np.zeros((0, 4)), np.zeros(0, np.uint64))
+            self.buckets = no_buckets(graph.n)
         self.base = base
         self.nodes = np.empty(1 << 20, dtype=np.int32)
         self.ptr = np.zeros(1 << 16, dtype=np.int64)

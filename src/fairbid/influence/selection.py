@@ -193,18 +193,16 @@ def prepare_rr(graph: Graph) -> float:
     Computes the sampler's per-edge coin thresholds and per-node common probabilities (free when the
     graph came from the binary cache), sorts and buckets the in-edges of nodes with unequal in-edge
     probabilities for bucketed subset sampling (``Graph.in_buckets``, numba) and loads the numba
-    kernels from the on-disk cache by running
-    them once on a 2-node graph. Returns the seconds it took.
+    kernels from the on-disk cache by running them once on one RR set of this graph (its arrays, e.g.
+    read-only memory maps from the graph cache, select the kernels' signatures, so a stand-in graph would
+    load the wrong ones). Returns the seconds it took.
     """
-    from fairbid.influence.graph import from_edges
-
     t = time.perf_counter()
     graph.in_coins
     graph.in_common_p
     graph.in_buckets
-    tiny = from_edges([0], [1], weights="wc", labels=np.arange(2))
-    rr = RRCollection(tiny, "ic", base_seed(0))  # one kernel serves IC and LT
-    rr.grow_to(2)
+    rr = RRCollection(graph, "ic", base_seed(0))  # one kernel serves IC and LT
+    rr.grow_to(1)
     rr.select_bounded(1)
     rr.covered_by(np.zeros(1, dtype=np.int64))
     return time.perf_counter() - t
