@@ -155,7 +155,7 @@ BASE: dict[str, list[str]] = {
     "online reusable": ["--resources", "3", "--requests", "30", "--reps", "2"],
     "online dynamic": ["--m", "3", "--d", "3", "--horizon", "2"],
     "online inspections": ["--alpha", "1", "--n", "50", "--reps", "2"],
-    "online fairness": ["--offline", "3", "--types", "2", "--rounds", "3"],
+    "online fairness": ["--offline", "3", "--types", "2", "--rounds", "3", "--objective", "group", "--groups", "2"],
 }
 
 PLACEHOLDER = {"int": "2", "float": "0.5", "str": "x", "path": "{file}"}

@@ -231,3 +231,65 @@ def test_bad_groups():
         fairness_report(A, r, 2, objective="group", groups=[[0]], attenuation="strong")
     with pytest.raises(FairbidError):
         exact_match_rates(np.ones((15, 1)), [1.0], 2)
+
+
+# ------------------------------------------------------------------------------------------------------
+# CLI: fairbid online fairness --objective group --instance FILE
+# ------------------------------------------------------------------------------------------------------
+def _cli(argv, capsys):
+    import json
+
+    from fairbid.cli.main import main
+
+    code = main(argv)
+    cap = capsys.readouterr()
+    return code, (json.loads(cap.out) if code == 0 else None), cap.err
+
+
+def test_cli_group_instance_closed_form(tmp_path, capsys):
+    # The path instance of test_path_closed_form_and_disparity, through a JSON file.
+    import json
+
+    f = tmp_path / "inst.json"
+    f.write_text(json.dumps({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[0], [1]]}))
+    code, res, _ = _cli(["online", "fairness", "--objective", "group", "--instance", str(f), "--rounds", "1",
+                         "--json"], capsys)
+    assert code == 0
+    assert res["lambda_lp"] == pytest.approx(0.5) and res["method"] == "exact"
+    assert res["greedy"]["ratio"] == pytest.approx(0.5) and res["greedy"]["disparity"] == pytest.approx(0.5)
+    assert res["boosted"]["ratio"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("doc,extra", [
+    ({"adj": [[1, 0], [1]], "rates": [0.5, 0.5], "groups": [[0]]}, []),             # ragged rows
+    ({"adj": [[1, 0], [1, 2]], "rates": [0.5, 0.5], "groups": [[0]]}, []),          # not 0/1
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.6], "groups": [[0]]}, []),          # rates sum != 1
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5], "groups": [[0]]}, []),               # wrong length
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[0, 2]]}, []),       # index out of range
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[0, 0]]}, []),       # duplicate
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[]]}, []),           # empty group
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": "ab"}, []),           # wrong type
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5]}, []),                           # group objective, no groups
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[0]], "x": 1}, []),  # unknown field
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[0]]}, ["--offline", "2"]),  # other mode
+    ({"adj": [[1, 0], [1, 1]], "rates": [0.5, 0.5], "groups": [[0]]}, ["--method", "exactly"]),
+])
+def test_cli_bad_instance_one_line(tmp_path, capsys, doc, extra):
+    import json
+
+    f = tmp_path / "inst.json"
+    f.write_text(json.dumps(doc))
+    code, _, err = _cli(["online", "fairness", "--objective", "group", "--instance", str(f), *extra, "--json"],
+                        capsys)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error:")
+
+
+def test_cli_individual_refuses_groups(tmp_path, capsys):
+    import json
+
+    f = tmp_path / "inst.json"
+    f.write_text(json.dumps({"adj": [[1]], "rates": [1.0], "groups": [[0]]}))
+    for argv in (["--instance", str(f)], ["--groups", "2"], ["--group-norm", "none"]):
+        code, _, err = _cli(["online", "fairness", *argv, "--json"], capsys)
+        assert code == 2 and err.strip().startswith("error:")

@@ -169,32 +169,109 @@ def _num(what: str, text: str) -> float:
 
 
 @app.command("fairness")
-def fairness_cmd(offline: Annotated[int, typer.Option("--offline", help="Offline agents (1..500).")] = 10,
-                 types: Annotated[int, typer.Option("--types", help="Online types (1..500).")] = 6,
+def fairness_cmd(offline: Annotated[int | None, typer.Option("--offline", help="Random instance: offline agents (1..500, default 10).")] = None,
+                 types: Annotated[int | None, typer.Option("--types", help="Random instance: online types (1..500, default 6).")] = None,
                  rounds: Annotated[int, typer.Option("--rounds", help="Arrivals T (1..10^5).")] = 10,
-                 density: Annotated[float, typer.Option("--density", help="Edge probability.")] = 0.4,
-                 reps: Annotated[int, typer.Option("--reps", help="Simulated runs per policy.")] = 2000,
+                 density: Annotated[float | None, typer.Option("--density", help="Random instance: edge probability (default 0.4).")] = None,
+                 groups: Annotated[int | None, typer.Option(
+                     "--groups", help="Random instance, --objective group: number of groups (agents split at random; default 2).")] = None,
+                 instance: Annotated[Path | None, typer.Option(
+                     "--instance", help='JSON {"adj": [[0/1 per type] per offline agent], "rates": [per type, sum 1], '
+                                        '"groups": [[agent indices], ...] (with --objective group)}.')] = None,
+                 objective: Annotated[str, typer.Option(
+                     "--objective", help="individual (IFM: min over agents) or group (GFM: min over groups).")] = "individual",
+                 attenuation: Annotated[str, typer.Option(
+                     "--attenuation", help="Attenuation of the 'attenuated' policy: mass (default) or none.")] = "mass",
+                 group_norm: Annotated[str, typer.Option(
+                     "--group-norm", help="GFM divisor: size (matches per member, default) or none (matches).")] = "size",
+                 edge_cap: Annotated[bool, typer.Option(
+                     "--edge-cap/--no-edge-cap", help="LP cut x_ij <= 1 - (1 - r_j)^T (valid; default on).")] = True,
+                 method: Annotated[str, typer.Option(
+                     "--method", help="auto (exact DP when <= 12 agents), exact (<= 14 agents) or monte-carlo.")] = "auto",
+                 reps: Annotated[int, typer.Option("--reps", help="Simulated runs per policy (monte-carlo).")] = 2000,
                  seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
-    """Individual fairness: LP bound lambda*, min match rate, ratio and disparity per policy (random instance)."""
-    from fairbid.core.errors import check_float, check_int
+    """Individual or group fairness: LP bound lambda*, min rate, ratio and disparity per policy."""
+    from fairbid.core.errors import check_choice, check_float, check_int
 
     start(json_mode)
-    check_int("--offline", offline, minimum=1, maximum=500)
-    check_int("--types", types, minimum=1, maximum=500)
+    check_choice("--objective", objective, ("individual", "group"))
+    check_choice("--attenuation", attenuation, ("mass", "none"))
+    check_choice("--group-norm", group_norm, ("size", "none"))
+    check_choice("--method", method, ("auto", "exact", "monte-carlo"))
     check_int("--rounds", rounds, minimum=1, maximum=10**5)
     check_int("--reps", reps, minimum=1, maximum=10**6)
-    check_float("--density", density, 0.0, 1.0, low_open=True, finite=True)
+    if rounds * reps > 10**9:
+        raise FairbidError("--reps", "rounds * reps (simulated arrivals per policy) must be at most 1e9", rounds * reps)
+    if objective == "individual" and groups is not None:
+        raise FairbidError("--groups", "only with --objective group", groups)
+    if objective == "individual" and group_norm != "size":
+        raise FairbidError("--group-norm", "only with --objective group", group_norm)
     import numpy as np
 
     from fairbid.core.rng import as_generator, spawn
-    from fairbid.online import fairness_report
 
     s1, s2 = spawn(seed, 2)
-    g = as_generator(s1)
-    adj = g.random((offline, types)) < density
-    adj[np.arange(offline), g.integers(0, types, offline)] = True  # every offline agent has a neighbour
-    rates = g.dirichlet(np.ones(types))
-    result = fairness_report(adj, rates, rounds, reps=reps, seed=s2)
-    save_run(out, "online-fairness", seed, {"command": "online fairness", "offline": offline, "types": types,
-                                            "rounds": rounds, "density": density, "reps": reps}, result)
+    if instance is not None:
+        for name, val in (("--offline", offline), ("--types", types), ("--density", density), ("--groups", groups)):
+            if val is not None:
+                raise FairbidError(name, "describes a random instance; not with --instance", val)
+        from fairbid.core.validate import load_json_file, require_matrix, require_type, require_vector
+
+        data = require_type("--instance", load_json_file(instance, "--instance"), dict, "a JSON object")
+        unknown = sorted(set(data) - {"adj", "rates", "groups"})
+        if unknown:
+            raise FairbidError("--instance", "unknown field(s); expected adj, rates, groups", ", ".join(unknown))
+        if "adj" not in data or "rates" not in data:
+            raise FairbidError("--instance", "needs the fields adj and rates", sorted(data))
+        adj_rows = require_matrix("--instance: adj", data["adj"], low=0, high=1)
+        if len(adj_rows) > 500 or len(adj_rows[0]) > 500:
+            raise FairbidError("--instance: adj", "at most 500 offline agents and 500 types",
+                               f"{len(adj_rows)} x {len(adj_rows[0])}")
+        adj = np.array(adj_rows)
+        if not np.all((adj == 0) | (adj == 1)):
+            raise FairbidError("--instance: adj", "entries must be 0 or 1", float(adj[(adj != 0) & (adj != 1)][0]))
+        adj = adj.astype(bool)
+        rates = np.array(require_vector("--instance: rates", data["rates"], adj.shape[1], low=0))
+        if abs(rates.sum() - 1) > 1e-6:
+            raise FairbidError("--instance: rates", "arrival probabilities must sum to 1", float(rates.sum()))
+        rates = rates / rates.sum()
+        glist = data.get("groups")
+        if objective == "individual" and glist is not None:
+            raise FairbidError("--instance: groups", "only with --objective group", "given")
+        if objective == "group":
+            if glist is None:
+                raise FairbidError("--instance: groups", "--objective group needs a groups field", None)
+            from fairbid.online.fairness import check_groups
+
+            require_type("--instance: groups", glist, list, "a list of lists of agent indices")
+            try:
+                check_groups(glist, adj.shape[0])
+            except FairbidError as exc:
+                raise FairbidError(f"--instance: {exc.what}", exc.problem, exc.got) from None
+    else:
+        offline = 10 if offline is None else offline
+        types = 6 if types is None else types
+        density = 0.4 if density is None else density
+        check_int("--offline", offline, minimum=1, maximum=500)
+        check_int("--types", types, minimum=1, maximum=500)
+        check_float("--density", density, 0.0, 1.0, low_open=True, finite=True)
+        g = as_generator(s1)
+        adj = g.random((offline, types)) < density
+        adj[np.arange(offline), g.integers(0, types, offline)] = True  # every offline agent has a neighbour
+        rates = g.dirichlet(np.ones(types))
+        glist = None
+        if objective == "group":
+            k = check_int("--groups", 2 if groups is None else groups, minimum=1, maximum=offline)
+            labels = g.permutation(np.arange(offline) % k)            # k non-empty groups of near-equal size
+            glist = [np.flatnonzero(labels == c).tolist() for c in range(k)]
+    from fairbid.online import fairness_report
+
+    result = fairness_report(adj, rates, rounds, reps=reps, seed=s2, objective=objective, groups=glist,
+                             group_norm=group_norm, attenuation=attenuation, edge_cap=edge_cap, method=method)
+    save_run(out, "online-fairness", seed, {"command": "online fairness", "offline": int(adj.shape[0]),
+                                            "types": int(adj.shape[1]), "rounds": rounds, "density": density,
+                                            "instance": str(instance) if instance else None,
+                                            "objective": objective, "groups": glist, "attenuation": attenuation,
+                                            "group_norm": group_norm, "edge_cap": edge_cap, "method": method,
+                                            "reps": reps}, result)
     emit(result, json_mode, title="fairness among offline agents")
