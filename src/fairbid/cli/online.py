@@ -1,4 +1,4 @@
-"""``fairbid online``: online allocation and matching (seed 002): prophet pricing, reusable resources."""
+"""``fairbid online``: online allocation and matching (seed 002): prophet pricing, reusable resources; sharing economy (seed 000)."""
 
 from __future__ import annotations
 
@@ -275,3 +275,113 @@ def fairness_cmd(offline: Annotated[int | None, typer.Option("--offline", help="
                                             "group_norm": group_norm, "edge_cap": edge_cap, "method": method,
                                             "reps": reps}, result)
     emit(result, json_mode, title="fairness among offline agents")
+
+
+@app.command("sharing")
+def sharing_cmd(instance: Annotated[Path, typer.Option(
+                    "--instance", help='JSON {"weights": {node: resource > 0}, "edges": [[a, b], ...]} (undirected).')],
+                audit: Annotated[bool, typer.Option("--audit", help="Audit resource/edge misreports of every node.")] = False,
+                rule: Annotated[str, typer.Option(
+                    "--rule", help="Sharing rule: bd (the protocol), equal-split, need-weight, need-degree.")] = "bd",
+                method: Annotated[str, typer.Option(
+                    "--method", help="Decomposition: auto, flow (exact) or enumerate (<= 16 nodes).")] = "auto",
+                sybil: Annotated[bool, typer.Option("--sybil", help="With --audit: also try two-identity Sybil splits.")] = False,
+                iterations: Annotated[int, typer.Option(
+                    "--pr-iterations", help="Proportional-response rounds to compare with (0: skip, <= 10^6).")] = 2000,
+                seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Bottleneck-decomposition equilibrium, edge flows, proportional response and (--audit) truthfulness."""
+    from fairbid.core.errors import check_choice, check_int
+
+    start(json_mode)
+    check_choice("--rule", rule, ("bd", "equal-split", "need-weight", "need-degree"))
+    check_choice("--method", method, ("auto", "flow", "enumerate"))
+    check_int("--pr-iterations", iterations, minimum=0, maximum=10**6)
+    if sybil and not audit:
+        raise FairbidError("--sybil", "needs --audit", True)
+    if rule != "bd" and not audit:
+        raise FairbidError("--rule", "only the audit uses another rule; add --audit", rule)
+    from fairbid.online.sharing_protocol import (audit_sharing, bottleneck_decomposition, equilibrium_allocation,
+                                                 load_sharing_instance, proportional_response)
+
+    net = load_sharing_instance(instance)
+    if method == "enumerate" and net.n > 16:
+        raise FairbidError("--method", "enumerate handles at most 16 nodes", net.n)
+    if audit and net.n > 200:
+        raise FairbidError("--audit", "audits networks of at most 200 nodes", net.n)
+    if iterations * max(len(net.edges), 1) > 10**9:
+        raise FairbidError("--pr-iterations", "rounds * edges must be at most 1e9", iterations * len(net.edges))
+    dec = bottleneck_decomposition(net, method)
+    alloc = equilibrium_allocation(net, dec)
+    result = dec.to_dict(net)
+    result["allocation"] = [{"from": net.nodes[a], "to": net.nodes[b], "x": float(x)}
+                            for a, b, x in zip(alloc["src"].tolist(), alloc["dst"].tolist(), alloc["x"].tolist())
+                            if x > 0]
+    result["allocation_residual"] = alloc["residual"]
+    if iterations:
+        pr = proportional_response(net, iterations=iterations, tol=0.0)
+        result["proportional_response"] = {"iterations": pr["iterations"],
+                                           "max_abs_diff": float(abs(pr["utilities"] - dec.utilities).max())}
+    if audit:
+        rep = audit_sharing(net, rule, method=method, sybil=sybil, seed=seed)
+        result["audit"] = rep.to_dict()
+    save_run(out, "online-sharing", seed, {"command": "online sharing", "instance": str(instance), "audit": audit,
+                                           "rule": rule, "method": method, "sybil": sybil,
+                                           "pr_iterations": iterations}, result,
+             tables={"utilities": {"node": list(net.nodes), "weight": net.weights.tolist(),
+                                   "utility": dec.utilities.tolist()}})
+    emit(result, json_mode, title="network resource sharing")
+
+
+@app.command("roommates")
+def roommates_cmd(instance: Annotated[Path, typer.Option(
+                      "--instance", help='JSON {"room_values": 2n x n (>= 0), "roommate_values": 2n x 2n (>= 0)}.')],
+                  exact: Annotated[str, typer.Option(
+                      "--exact", help="Optimum by mip (HiGHS), brute (<= 6 rooms) or none.")] = "mip",
+                  seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Roommate assignment: 1/2-approximation (best of pairing-first, rooms-first) vs the optimum."""
+    from fairbid.core.errors import check_choice
+
+    start(json_mode)
+    check_choice("--exact", exact, ("mip", "brute", "none"))
+    from fairbid.online.sharing_assignment import BRUTE_MAX_ROOMS, load_roommates, roommates_approx, roommates_exact
+
+    v, w = load_roommates(instance)
+    if exact == "brute" and v.shape[1] > BRUTE_MAX_ROOMS:
+        raise FairbidError("--exact", f"brute handles at most {BRUTE_MAX_ROOMS} rooms", v.shape[1])
+    result = roommates_approx(v, w)
+    if exact != "none":
+        opt = roommates_exact(v, w, exact)
+        result["optimum"] = opt
+        result["ratio"] = result["welfare"] / opt["welfare"] if opt["welfare"] > 0 else 1.0
+    save_run(out, "online-roommates", seed, {"command": "online roommates", "instance": str(instance),
+                                             "exact": exact}, result)
+    emit(result, json_mode, title="roommate assignment")
+
+
+@app.command("rideshare")
+def rideshare_cmd(instance: Annotated[Path, typer.Option(
+                      "--instance", help='JSON {"cars": [[x, y], ...] (n), "sources": 2n points, "destinations": 2n points}.')],
+                  orders: Annotated[str, typer.Option(
+                      "--orders", help="Stop orders: all (6, default) or shared (4, both on board together).")] = "all",
+                  exact: Annotated[str, typer.Option(
+                      "--exact", help="Optimum by brute (<= 5 cars), mip (HiGHS) or none.")] = "brute",
+                  seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
+    """Ridesharing, two requests per car: Bei-Zhang match-and-assign (<= 2.5 OPT) vs the optimum."""
+    from fairbid.core.errors import check_choice
+
+    start(json_mode)
+    check_choice("--orders", orders, ("all", "shared"))
+    check_choice("--exact", exact, ("brute", "mip", "none"))
+    from fairbid.online.sharing_assignment import BRUTE_MAX_CARS, load_rides, rideshare_exact, rideshare_match_assign
+
+    c, s, t = load_rides(instance)
+    if exact == "brute" and len(c) > BRUTE_MAX_CARS:
+        raise FairbidError("--exact", f"brute handles at most {BRUTE_MAX_CARS} cars; use mip", len(c))
+    result = rideshare_match_assign(c, s, t, orders)
+    if exact != "none":
+        opt = rideshare_exact(c, s, t, orders, exact)
+        result["optimum"] = opt
+        result["ratio"] = result["cost"] / opt["cost"] if opt["cost"] > 0 else 1.0
+    save_run(out, "online-rideshare", seed, {"command": "online rideshare", "instance": str(instance),
+                                             "orders": orders, "exact": exact}, result)
+    emit(result, json_mode, title="ridesharing")

@@ -3,7 +3,9 @@
 Implemented: static pricing for multi-unit prophet inequalities (Chawla-Devanur-Lykouris), online
 allocation of reusable resources (Goyal-Iyengar-Udwani), dynamic bipartite matching (Kakimura-Zhu),
 costly inspections and deadlock (Immorlica-Kanoria-Lu; simulation only), individual fairness
-(Ma-Xu-Xu; LP benchmark, sampling and boosting, without the attenuation factors). See the module docstrings for what is open.
+(Ma-Xu-Xu; LP benchmark, sampling and boosting, without the attenuation factors); seed 000's sharing
+economy: the bottleneck-decomposition resource-sharing equilibrium with a truthfulness auditor, roommate
+assignment and two-per-car ridesharing (sharing_protocol, sharing_assignment). See the module docstrings for what is open.
 """
 
 from fairbid.online.dynamic import MECHANISMS, markov_loss, simulate_market
@@ -19,6 +21,28 @@ from fairbid.online.prophet import (
     static_price,
     statistics,
     worst_case_search,
+)
+from fairbid.online.sharing_assignment import (
+    pair_costs,
+    random_rides,
+    random_roommates,
+    rideshare_exact,
+    rideshare_match_assign,
+    roommates_approx,
+    roommates_exact,
+)
+from fairbid.online.sharing_protocol import (
+    SHARING_RULES,
+    Decomposition,
+    SharingAudit,
+    SharingNetwork,
+    audit_sharing,
+    bottleneck_decomposition,
+    equilibrium_allocation,
+    load_sharing_instance,
+    proportional_response,
+    sharing_network,
+    sharing_utilities,
 )
 from fairbid.online.reusable import (
     POLICIES,
@@ -41,4 +65,8 @@ __all__ = [
     "duration_draws", "expected_reward", "guarantee", "lp_upper_bound", "make_instance", "policy_value",
     "prophet", "prophet_value", "random_instance", "simulate", "simulate_prophet", "static_price", "statistics",
     "worst_case_search",
+    "SHARING_RULES", "Decomposition", "SharingAudit", "SharingNetwork", "audit_sharing", "bottleneck_decomposition",
+    "equilibrium_allocation", "load_sharing_instance", "proportional_response", "sharing_network", "sharing_utilities",
+    "pair_costs", "random_rides", "random_roommates", "rideshare_exact", "rideshare_match_assign", "roommates_approx",
+    "roommates_exact",
 ]

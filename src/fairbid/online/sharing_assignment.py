@@ -70,25 +70,26 @@ def perfect_pairings(items: list[int]) -> Iterator[list[tuple[int, int]]]:
 # ------------------------------------------------------------------------------------------------
 # Roommates
 # ------------------------------------------------------------------------------------------------
-def _check_roommates(v: Any, w: Any, allow_negative: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _check_roommates(v: Any, w: Any, allow_negative: bool = False, what: str = "") -> tuple[np.ndarray, np.ndarray]:
+    pre = f"{what}: " if what else ""
     v = np.asarray(v, dtype=float)
     w = np.asarray(w, dtype=float)
     if v.ndim != 2 or v.shape[0] == 0:
-        raise FairbidError("room_values", "must be a matrix people x rooms", v.shape)
+        raise FairbidError(pre + "room_values", "must be a matrix people x rooms", v.shape)
     p, r = v.shape
     if p % 2:
-        raise FairbidError("room_values", "needs an even number of people (rows), two per room", p)
+        raise FairbidError(pre + "room_values", "needs an even number of people (rows), two per room", p)
     if p != 2 * r:
-        raise FairbidError("room_values", f"needs 2 people per room: {p} people for {r} rooms", v.shape)
+        raise FairbidError(pre + "room_values", f"needs 2 people per room: {p} people for {r} rooms", v.shape)
     if r > MAX_UNITS:
-        raise FairbidError("room_values", f"at most {MAX_UNITS} rooms", r)
+        raise FairbidError(pre + "room_values", f"at most {MAX_UNITS} rooms", r)
     if w.shape != (p, p):
-        raise FairbidError("roommate_values", f"must be a {p} x {p} matrix (person x person)", w.shape)
+        raise FairbidError(pre + "roommate_values", f"must be a {p} x {p} matrix (person x person)", w.shape)
     for name, m in (("room_values", v), ("roommate_values", w)):
         if not np.all(np.isfinite(m)):
-            raise FairbidError(name, "must be finite", "nan/inf")
+            raise FairbidError(pre + name, "must be finite", "nan/inf")
         if not allow_negative and np.any(m < 0):
-            raise FairbidError(name, "must be >= 0 (the 1/2 guarantee needs nonnegative values)", float(m.min()))
+            raise FairbidError(pre + name, "must be >= 0 (the 1/2 guarantee needs nonnegative values)", float(m.min()))
     w = w.copy()
     np.fill_diagonal(w, 0.0)  # nobody is their own roommate; the diagonal carries no meaning
     return v, w
@@ -245,23 +246,24 @@ def random_roommates(rooms: int, seed: Any = 0, kind: str = "uniform") -> tuple[
 # ------------------------------------------------------------------------------------------------
 # Ridesharing
 # ------------------------------------------------------------------------------------------------
-def _check_rides(cars: Any, sources: Any, dests: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_rides(cars: Any, sources: Any, dests: Any, what: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pre = f"{what}: " if what else ""
     cars = np.asarray(cars, dtype=float)
     sources = np.asarray(sources, dtype=float)
     dests = np.asarray(dests, dtype=float)
     if cars.ndim != 2 or cars.shape[0] == 0:
-        raise FairbidError("cars", "must be a non-empty list of points", cars.shape)
+        raise FairbidError(pre + "cars", "must be a non-empty list of points", cars.shape)
     n, d = cars.shape
     if n > MAX_UNITS:
-        raise FairbidError("cars", f"at most {MAX_UNITS} cars", n)
+        raise FairbidError(pre + "cars", f"at most {MAX_UNITS} cars", n)
     if sources.shape != (2 * n, d):
-        raise FairbidError("sources", f"needs exactly 2 requests per car: {2 * n} points of dimension {d}",
+        raise FairbidError(pre + "sources", f"needs exactly 2 requests per car: {2 * n} points of dimension {d}",
                            sources.shape)
     if dests.shape != sources.shape:
-        raise FairbidError("destinations", f"must match sources: {2 * n} points of dimension {d}", dests.shape)
+        raise FairbidError(pre + "destinations", f"must match sources: {2 * n} points of dimension {d}", dests.shape)
     for name, m in (("cars", cars), ("sources", sources), ("destinations", dests)):
         if not np.all(np.isfinite(m)):
-            raise FairbidError(name, "must be finite", "nan/inf")
+            raise FairbidError(pre + name, "must be finite", "nan/inf")
     return cars, sources, dests
 
 
@@ -396,7 +398,7 @@ def load_roommates(path: str | Path, what: str = "--instance") -> tuple[np.ndarr
             raise FairbidError(what, "has an unknown field (expected room_values, roommate_values)", key)
     v = require_matrix(f"{what}: room_values", data.get("room_values"), low=0.0)
     w = require_matrix(f"{what}: roommate_values", data.get("roommate_values"), low=0.0)
-    return _check_roommates(v, w)
+    return _check_roommates(v, w, what=what)
 
 
 def load_rides(path: str | Path, what: str = "--instance") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -410,4 +412,4 @@ def load_rides(path: str | Path, what: str = "--instance") -> tuple[np.ndarray, 
     c = require_matrix(f"{what}: cars", data.get("cars"))
     s = require_matrix(f"{what}: sources", data.get("sources"))
     t = require_matrix(f"{what}: destinations", data.get("destinations"))
-    return _check_rides(c, s, t)
+    return _check_rides(c, s, t, what)

@@ -671,7 +671,7 @@ def audit_sharing(net: SharingNetwork, rule: str = "bd", *, nodes: list[str] | N
                         consider(u, {"sybil": True, "weights": [w1, w2],
                                      "second_identity_edges": [net.nodes[j] for j in g]})
         # incentive ratio: best utility found over truthful utility (inf when truthful play gets nothing)
-        row["ratio"] = (u0 + row["max_gain"]) / u0 if u0 > 0 else (1.0 if row["max_gain"] <= 0 else math.inf)
+        row["ratio"] = (u0 + row["max_gain"]) / u0 if u0 > 0 else (1.0 if row["max_gain"] <= 0 else None)
         rep.per_node.append(row)
         if row["max_gain"] > rep.max_gain:
             rep.max_gain, rep.node, rep.deviation = float(row["max_gain"]), net.nodes[i], row["deviation"]
