@@ -101,16 +101,18 @@ def reusable_cmd(resources: Annotated[int, typer.Option("--resources", help="Res
 
 
 @app.command("dynamic")
-def dynamic_cmd(mechanism: Annotated[str, typer.Option("--mechanism", help="greedy or patient (or all).")] = "all",
+def dynamic_cmd(mechanism: Annotated[str, typer.Option(
+                    "--mechanism", help="greedy, patient, greedy-1sided, patient-1sided (only side A initiates) "
+                                        "or all.")] = "all",
                 m: Annotated[float, typer.Option("--m", help="Arrival rate per side (departure rate is 1).")] = 10.0,
                 d: Annotated[float, typer.Option("--d", help="Compatibility p = d/m (0 < d <= m).")] = 2.0,
                 horizon: Annotated[float, typer.Option("--horizon", help="Simulated time (0: no simulation).")] = 2000.0,
                 seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
-    """Expected unmatched fraction: exact Markov chain and an agent-level simulation."""
+    """Expected unmatched fraction: exact Markov chain and an agent-level simulation (two- and one-sided)."""
     from fairbid.core.errors import check_choice, check_float
 
     start(json_mode)
-    check_choice("--mechanism", mechanism, ("all", "greedy", "patient"))
+    check_choice("--mechanism", mechanism, ("all", "greedy", "patient", "greedy-1sided", "patient-1sided"))
     check_float("--m", m, 0.0, 1000.0, low_open=True, finite=True)
     check_float("--d", d, 0.0, m, low_open=True, finite=True)
     check_float("--horizon", horizon, 0.0, 1e7, finite=True)

@@ -17,8 +17,22 @@ Mechanisms of the abstract (two-sided):
 
 :func:`markov_loss` solves the truncated chain exactly (sparse linear algebra) for the expected fraction of
 agents leaving unmatched; :func:`simulate_market` checks it with an agent-level event simulation (explicit
-lifetimes, explicit compatibility coins, numba). The one-sided variants of the abstract are not
-implemented (the abstract does not say what the passive side does on arrival).
+lifetimes, explicit compatibility coins, numba).
+
+One-sided mechanisms of the abstract (only side A, the *initiators*, may attempt a match; side B agents
+are passive: they wait until an initiator picks them or they perish):
+
+* ``greedy-1sided``: an arriving A agent matches at once with a compatible waiting B agent, if any; an A
+  agent who finds none waits without ever attempting again (she made her one greedy attempt), and an
+  arriving B agent just waits. Chain (a, b): A arrival matches w.p. 1 - (1 - p)^b.
+* ``patient-1sided``: nobody matches on arrival; an A agent attempts when she becomes critical (matches
+  a compatible waiting B agent if any, else perishes); a critical B agent perishes.
+
+Our reading of what the abstract leaves open (named here, not parameters, since each is forced by "only
+one side can attempt"): a failed greedy initiator never retries, and B agents never trigger a match.
+Two exact by-products are checked in tests/online/test_one_sided.py: under ``greedy-1sided`` the B count
+is an autonomous birth-death chain (a closed form), and under ``patient-1sided`` the A count is M/M/inf,
+Poisson(m).
 """
 
 from __future__ import annotations
@@ -29,7 +43,9 @@ import numpy as np
 
 from fairbid.core.errors import FairbidError, check_choice, check_int
 
-MECHANISMS = ("greedy", "patient")
+MECHANISMS = ("greedy", "patient", "greedy-1sided", "patient-1sided")
+TWO_SIDED = ("greedy", "patient")
+ONE_SIDED = ("greedy-1sided", "patient-1sided")
 
 
 def _check(m: float, d: float) -> float:
@@ -48,7 +64,7 @@ def markov_loss(mechanism: str, m: float = 10.0, d: float = 2.0, cap: int | None
 
     mechanism = check_choice("mechanism", mechanism, MECHANISMS)
     p = _check(m, d)
-    cap = check_int("cap", cap if cap is not None else int(m + 12 * np.sqrt(m) + 30), minimum=2, maximum=2000)
+    cap = check_int("cap", cap if cap is not None else int(m + 12 * np.sqrt(m) + 30), minimum=1, maximum=2000)
     n = cap + 1
     idx = np.arange(n * n).reshape(n, n)
     a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -71,6 +87,20 @@ def markov_loss(mechanism: str, m: float = 10.0, d: float = 2.0, cap: int | None
         add(a > 0, -1, 0, a * one)            # perish
         add(b > 0, 0, -1, b * one)
         loss_rate = a + b
+    elif mechanism == "greedy-1sided":
+        add(b > 0, 0, -1, m * (1 - qa))       # A arrives and matches a waiting B
+        add(a < cap, 1, 0, m * qa)            # A arrives, no compatible B: waits, never retries
+        add(b < cap, 0, 1, m * one)           # B arrives: cannot initiate, waits
+        add(a > 0, -1, 0, a * one)            # perish
+        add(b > 0, 0, -1, b * one)
+        loss_rate = a + b
+    elif mechanism == "patient-1sided":
+        add(a < cap, 1, 0, m * one)
+        add(b < cap, 0, 1, m * one)
+        add((a > 0) & (b > 0), -1, -1, a * (1 - qa))  # a critical A matches
+        add(a > 0, -1, 0, a * qa)                     # critical A finds nobody, perishes
+        add(b > 0, 0, -1, b * one)                    # critical B cannot initiate, perishes
+        loss_rate = a * qa + b
     else:
         add(a < cap, 1, 0, m * one)
         add(b < cap, 0, 1, m * one)
@@ -90,10 +120,11 @@ def markov_loss(mechanism: str, m: float = 10.0, d: float = 2.0, cap: int | None
     edge = float(pi[(a == cap) | (b == cap)].sum())
     return {"mechanism": mechanism, "m": m, "d": d, "p": p, "cap": cap,
             "unmatched_fraction": float(pi @ loss_rate) / (2 * m),
-            "mean_waiting": float(pi @ (a + b)), "edge_mass": edge}
+            "mean_waiting": float(pi @ (a + b)), "mean_waiting_a": float(pi @ a), "mean_waiting_b": float(pi @ b),
+            "edge_mass": edge}
 
 
-def _sim_py(m, p, horizon, burn, patient, seed_arr):
+def _sim_py(m, p, horizon, burn, patient, one_sided, seed_arr):
     np.random.seed(seed_arr)  # numba's own per-thread generator, seeded from the caller's Generator
     cap = 100000
     dl = np.empty((2, cap))   # deadlines of waiting agents, side 0 = A, side 1 = B
@@ -119,7 +150,7 @@ def _sim_py(m, p, horizon, burn, patient, seed_arr):
             cnt[s] -= 1
             dl[s, j_dl] = dl[s, cnt[s]]
             matched = False
-            if patient:
+            if patient and (not one_sided or s == 0):  # one-sided: only A (side 0) initiates
                 o = 1 - s
                 for j in range(cnt[o]):  # fresh compatibility coins: these pairs were never tested
                     if np.random.random() < p:
@@ -134,7 +165,7 @@ def _sim_py(m, p, horizon, burn, patient, seed_arr):
         s = 0 if np.random.random() < 0.5 else 1
         if t >= burn:
             arrived += 1
-        if not patient:
+        if not patient and (not one_sided or s == 0):
             o = 1 - s
             matched = False
             for j in range(cnt[o]):
@@ -171,6 +202,7 @@ def simulate_market(mechanism: str, m: float = 10.0, d: float = 2.0, horizon: fl
 
         _KERNEL.append(njit(cache=True)(_sim_py))
     s = int(as_generator(seed).integers(0, 2**31 - 1))
-    frac, arrived = _KERNEL[0](float(m), float(p), float(horizon), float(burn), mechanism == "patient", s)
+    frac, arrived = _KERNEL[0](float(m), float(p), float(horizon), float(burn), mechanism.startswith("patient"),
+                               mechanism.endswith("1sided"), s)
     return {"mechanism": mechanism, "unmatched_fraction": float(frac), "arrived": int(arrived),
             "stderr_approx": float(np.sqrt(max(frac * (1 - frac), 1e-12) / max(arrived, 1)))}
