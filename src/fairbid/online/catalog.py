@@ -7,6 +7,8 @@ from fairbid.core.registry import Claim, Entry, register_entry
 _P = "tests/online/test_prophet.py::"
 _R = "tests/online/test_reusable.py::"
 _D = "tests/online/test_dynamic.py::"
+_G = "tests/online/test_group_fairness.py::"
+_O = "tests/online/test_one_sided.py::"
 
 for _entry in (
     Entry(
@@ -84,15 +86,71 @@ for _entry in (
         ),
     ),
     Entry(
-        name="online.ifm-boosted", title="LP-based sampling with boosting for individual fairness (no attenuation)",
+        name="online.ifm-boosted", title="LP-based sampling with boosting (and mass attenuation) for individual fairness",
         seed="002", subpackage="online", kind="policy", solver="fairbid.online.fairness:fairness_report",
-        check="fairbid.online.fairness:ifm_lp",
+        check="fairbid.online.fairness:exact_match_rates",
         source="Ma, Xu, Xu: Fairness Maximization Among Offline Agents in Online-Matching Markets",
-        cli="fairbid online fairness",
+        cli="fairbid online fairness --objective individual",
         claims=(
             Claim("lp-closed-form", True, "tests/online/test_fairness.py::test_lp_closed_form_star"),
             Claim("sampling-(1-1/e)-closed-form", True, "tests/online/test_fairness.py::test_sampling_matches_closed_form"),
             Claim("boosting-beats-sampling", True, "tests/online/test_fairness.py::test_boosting_helps_and_ratios_below_one"),
+            Claim("ratio<=1-vs-LP", True, _G + "test_lp_bounds_clairvoyant_bounds_policies"),
+            Claim("0.725-vs-uncapped-LP", False, _G + "test_uncapped_lp_defeats_any_policy"),
+        ),
+    ),
+    Entry(
+        name="online.gfm-boosted", title="Group fairness (GFM): LP-based sampling, boosting, mass attenuation",
+        seed="002", subpackage="online", kind="policy", solver="fairbid.online.fairness:fairness_report",
+        check="fairbid.online.fairness:exact_match_rates",
+        source="Ma, Xu, Xu: Fairness Maximization Among Offline Agents in Online-Matching Markets",
+        cli="fairbid online fairness --objective group",
+        claims=(
+            Claim("sampling>=1-(1-1/T)^T-vs-LP", True, _G + "test_sampling_keeps_lp_sampling_bound"),
+            Claim("ratio<=1-vs-LP", True, _G + "test_lp_bounds_clairvoyant_bounds_policies"),
+            Claim("exact-dp-agrees-with-simulation", True, _G + "test_exact_dp_matches_simulation"),
+            Claim("attenuation-keeps-lp-mass", True, _G + "test_attenuation_keeps_each_unit_at_lambda"),
+            Claim("closed-form-path-disparity", True, _G + "test_path_closed_form_and_disparity"),
+            Claim("0.719-vs-uncapped-LP", False, _G + "test_uncapped_lp_defeats_any_policy"),
+        ),
+    ),
+    Entry(
+        name="online.gfm-lp", title="GFM/IFM benchmark LP (HiGHS, edge-capped) and the clairvoyant optimum by brute force",
+        seed="002", subpackage="online", kind="solver", solver="fairbid.online.fairness:fairness_lp",
+        check="fairbid.online.fairness:clairvoyant_lp",
+        source="Ma, Xu, Xu: Fairness Maximization Among Offline Agents in Online-Matching Markets",
+        cli="fairbid online fairness --objective group",
+        claims=(
+            Claim("lp-equals-vertex-enumeration", True, _G + "test_lp_equals_vertex_enumeration"),
+            Claim("star-closed-form", True, _G + "test_star_closed_form"),
+            Claim("upper-bounds-clairvoyant", True, _G + "test_lp_bounds_clairvoyant_bounds_policies"),
+        ),
+    ),
+    Entry(
+        name="online.dynamic-greedy-1sided",
+        title="One-sided Greedy: an arriving initiator matches at once if a compatible partner waits",
+        seed="002", subpackage="online", kind="mechanism", solver="fairbid.online.dynamic:markov_loss",
+        check="fairbid.online.dynamic:simulate_market",
+        source="Kakimura, Zhu: Dynamic Bipartite Matching Market with Arrivals and Departures",
+        cli="fairbid online dynamic --mechanism greedy-1sided",
+        claims=(
+            Claim("birth-death-closed-form", True, _O + "test_greedy_1sided_closed_form"),
+            Claim("agrees-with-hand-built-chain", True, _O + "test_two_state_b_chain_and_hand_built_generator"),
+            Claim("agrees-with-simulation", True, _O + "test_markov_matches_simulation"),
+        ),
+    ),
+    Entry(
+        name="online.dynamic-patient-1sided",
+        title="One-sided Patient: an initiator attempts a match when she becomes critical",
+        seed="002", subpackage="online", kind="mechanism", solver="fairbid.online.dynamic:markov_loss",
+        check="fairbid.online.dynamic:simulate_market",
+        source="Kakimura, Zhu: Dynamic Bipartite Matching Market with Arrivals and Departures",
+        cli="fairbid online dynamic --mechanism patient-1sided",
+        claims=(
+            Claim("same-loss-as-1sided-greedy", True, _O + "test_one_sided_greedy_equals_patient"),
+            Claim("agrees-with-hand-built-chain", True, _O + "test_two_state_b_chain_and_hand_built_generator"),
+            Claim("agrees-with-simulation", True, _O + "test_markov_matches_simulation"),
+            Claim("waiting-helps-two-sided-only", True, _O + "test_two_sided_patient_exponentially_better_one_sided_not"),
         ),
     ),
 ):
