@@ -1,0 +1,453 @@
+"""First-price pacing equilibria of large markets: smoothed dual Newton, then an exact LP finish.
+
+The FPPE multipliers ``beta = alpha`` minimize the dual of the quasi-linear Eisenberg-Gale program
+(Conitzer, Kroer, Panigrahi et al., *Pacing Equilibrium in First Price Auction Markets*, Management
+Science 2022, Sec. 4; Gao and Kroer 2020 for the quasi-linear Fisher view)::
+
+    min_{beta in (0, 1]^n}  sum_j max_i beta_i v_ij  -  sum_i B_i log beta_i
+
+(the first sum is the revenue: first price, good ``j`` sells at the top paced bid). With
+``y = log beta`` the max is ``exp(max_i (y_i + log v_ij))``; replacing the inner max by ``tau`` times a
+log-sum-exp (temperature ``tau`` in log space, i.e. a *relative* bid tolerance) gives a smooth convex
+function whose gradient is "soft spend minus budget" and whose Hessian is sparse per good (only
+near-tied bidders interact) and small (``n x n``; ``n = 10^3`` is a 1000 x 1000 dense matrix). We
+follow its minimizer with a bound-projected Newton method (``y <= 0``) while ``tau`` falls from
+``tau_start`` to ``tau_end`` by factors of 10; each stage starts at the previous stage's answer.
+
+That answer is only approximate (within about ``tau`` in log-bids). The *exact* finish: the winners of
+each good (bids within ``finish_gap`` of the top) fix a support graph; on a fixed support the
+equilibrium conditions are linear, so one LP (scipy / HiGHS) on the support gives spending ``b_ij``,
+prices and multipliers that satisfy them exactly, or says the support guess is wrong (then wider gaps
+and a maximum-spending spanning forest of the guess are tried). Every candidate answer is judged by
+:func:`fairbid.markets.check_equilibrium` on the full ``n x m`` matrix.
+
+Only candidate edges (bids within ``band`` of the good's top bid at a first, rough pacing vector from a
+few proportional-response rounds) enter the Newton stage and the LP. An answer of the restricted market
+is an equilibrium of the whole market iff no bid outside the candidates beats a price; the full-matrix
+check finds those bids, they join the candidates and the stages are repeated (column generation, at most
+``rounds`` times). The result says ``failed: ...`` when no finish reaches ``tol``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from numba import njit
+
+from fairbid.core.errors import check_float, check_int
+from fairbid.markets.instance import MarketInstance
+from fairbid.markets.result import MarketResult
+
+
+@njit(cache=True)
+def _smooth_eval(y, rows, starts, lv, tau, B, want_hess, H, g, soft):  # pragma: no cover - numba
+    """Smoothed dual value; fills gradient ``g``, soft spend per edge ``soft`` and (optionally) ``H``.
+
+    Edges are sorted by good; ``starts`` has the first edge of each good and a final sentinel.
+    ``H`` gets ``sum_j P_j (s s^T + (diag(s) - s s^T) / tau)`` with the second term written as
+    ``s_a (1 - s_a)`` on the diagonal from the other weights (no cancellation of ``1/tau`` terms).
+    """
+    n = g.shape[0]
+    m = starts.shape[0] - 1
+    for i in range(n):
+        g[i] = -B[i]
+    if want_hess:
+        for i in range(n):
+            for k in range(n):
+                H[i, k] = 0.0
+    f = 0.0
+    for i in range(n):
+        f -= B[i] * y[i]
+    act = np.empty(rows.shape[0], dtype=np.int64)   # scratch: edges of one good with weight > 0
+    for j in range(m):
+        a, b = starts[j], starts[j + 1]
+        mx = -1e300
+        for e in range(a, b):
+            w = y[rows[e]] + lv[e]
+            if w > mx:
+                mx = w
+        z = 0.0
+        na = 0
+        for e in range(a, b):
+            r = (y[rows[e]] + lv[e] - mx) / tau
+            if r < -745.0:                       # exp underflows to 0: skip the call
+                soft[e] = 0.0
+                continue
+            s = np.exp(r)
+            soft[e] = s
+            z += s
+            act[na] = e
+            na += 1
+        L = mx + tau * np.log(z)
+        P = np.exp(L)
+        f += P
+        for q in range(na):
+            e = act[q]
+            soft[e] = soft[e] / z
+            g[rows[e]] += P * soft[e]
+        if want_hess:
+            for q in range(na):
+                e = act[q]
+                se = soft[e]
+                ie = rows[e]
+                rest = 0.0
+                for q2 in range(na):
+                    if q2 != q:
+                        rest += soft[act[q2]]
+                H[ie, ie] += P * se * se + P * se * rest / tau
+                for q2 in range(na):
+                    if q2 != q:
+                        H[ie, rows[act[q2]]] += P * se * soft[act[q2]] * (1.0 - 1.0 / tau)
+        for q in range(na):
+            soft[act[q]] = soft[act[q]] * P      # soft spend of edge e
+    return f
+
+
+import os
+_DEBUG = os.environ.get('FPPE_DEBUG') == '1'
+
+
+class _Edges:
+    """Candidate edges sorted by good, with what the smoothed dual needs."""
+
+    def __init__(self, V: np.ndarray, mask: np.ndarray):
+        cols, rows = np.nonzero(mask.T)        # transposed: sorted by good, then buyer
+        self.rows = rows.astype(np.int64)
+        self.cols = cols.astype(np.int64)
+        self.v = V[rows, cols]
+        self.lv = np.log(self.v)
+        m = V.shape[1]
+        self.starts = np.searchsorted(cols, np.arange(m + 1)).astype(np.int64)
+
+
+def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: float, max_newton: int,
+                  H: np.ndarray, deadline: float) -> tuple[np.ndarray, int]:
+    """Minimize the ``tau``-smoothed dual over ``y <= 0`` by projected Newton (Bertsekas 1982) with
+    Armijo backtracking; returns the point and the Newton steps taken."""
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    n = y.size
+    g = np.empty(n)
+    soft = np.empty(E.rows.size)
+    g2 = np.empty(n)
+    soft2 = np.empty(E.rows.size)
+    f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, True, H, g, soft)
+    steps = 0
+    for _ in range(max_newton):
+        # Bound y_i = 0 is binding when the buyer is unpaced and wants to bid more (g_i < 0).
+        at_bound = (y >= -1e-14) & (g < 0)
+        pg = np.where(at_bound, 0.0, g)
+        if np.abs(pg).max() <= gtol or time.perf_counter() > deadline:
+            break
+        free = np.flatnonzero(~at_bound)
+        Hf = H[np.ix_(free, free)]
+        d = np.zeros(n)
+        ridge = 0.0
+        scale = max(float(np.abs(np.diag(Hf)).max()), 1e-300)
+        while True:
+            try:
+                c = cho_factor(Hf + ridge * np.eye(free.size), lower=True, check_finite=False)
+                d[free] = -cho_solve(c, g[free], check_finite=False)
+                break
+            except LinAlgError:
+                ridge = max(ridge * 100, 1e-14 * scale)
+        # Trust cap: a buyer with (almost) no candidate edge has no curvature in log space (the
+        # -B_i y_i term is linear); never move a log-multiplier by more than 1 in one step.
+        big = float(np.abs(d).max())
+        if big > 1.0:
+            d /= big
+        slope = float(g @ d)
+        if slope >= 0:                                        # not a descent direction: gradient step
+            d = -pg / scale
+            slope = float(g @ d)
+        t = 1.0
+        pn = float(np.abs(pg).max())
+        while True:
+            yn = np.minimum(y + t * d, 0.0)
+            fn = _smooth_eval(yn, E.rows, E.starts, E.lv, tau, B, False, H, g2, soft2)
+            # Armijo on f; near the optimum f changes below its rounding error (f ~ total budget), so
+            # a step that reduces the projected gradient without raising f beyond rounding counts too.
+            if fn <= f + 1e-4 * float(g @ (yn - y)):
+                break
+            if fn <= f + 1e-13 * abs(f) and np.abs(np.where((yn >= -1e-14) & (g2 < 0), 0.0, g2)).max() < pn:
+                break
+            if t < 1e-12:
+                break
+            t *= 0.5
+        if _DEBUG:
+            print("  newton", tau, steps, t, pn)
+        y = yn
+        steps += 1
+        f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, True, H, g, soft)
+    return y, steps
+
+
+def _support_lp(E: _Edges, support: np.ndarray, B: np.ndarray, paced: np.ndarray, m: int,
+                off: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Exact equilibrium on a fixed support, as one LP (HiGHS); ``None`` if the support is wrong.
+
+    Variables: spending ``b_e`` on support edges, prices ``P_j``, multipliers ``beta_i``. Conditions:
+    ``sum_i b_ij = P_j`` (sold), ``P_j = beta_i v_ij`` on the support (winners bid the price),
+    ``P_j >= beta_i v_ij`` on the other candidate edges ``off`` (nobody outbids the price), paced buyers
+    spend ``B_i`` (``beta_i <= 1``), unpaced ones have ``beta_i = 1`` and spend at most ``B_i``.
+    Any feasible point is an exact FPPE of the candidate market.
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    n = B.size
+    si = np.flatnonzero(support)
+    k = si.size
+    r, c, v = E.rows[si], E.cols[si], E.v[si]
+    oP, oB = k, k + m
+    nv = k + m + n
+    ek = np.arange(k)
+    sold = sp.coo_matrix((np.r_[np.ones(k), -np.ones(m)], (np.r_[c, np.arange(m)], np.r_[ek, oP + np.arange(m)])),
+                         shape=(m, nv))
+    tight = sp.coo_matrix((np.r_[np.ones(k), -v], (np.r_[ek, ek], np.r_[oP + c, oB + r])), shape=(k, nv))
+    spend = sp.csr_matrix(sp.coo_matrix((np.ones(k), (r, ek)), shape=(n, nv)))
+    pi, ui = np.flatnonzero(paced), np.flatnonzero(~paced)
+    A_eq = sp.vstack([sold, tight, spend[pi]]).tocsr()
+    b_eq = np.r_[np.zeros(m + k), B[pi]]
+    oi = np.flatnonzero(off)
+    ko = oi.size
+    ub_parts, b_ub = [], []
+    if ko:
+        ub_parts.append(sp.coo_matrix((np.r_[E.v[oi], -np.ones(ko)],
+                                       (np.r_[np.arange(ko), np.arange(ko)], np.r_[oB + E.rows[oi], oP + E.cols[oi]])),
+                                      shape=(ko, nv)))
+        b_ub.append(np.zeros(ko))
+    if ui.size:
+        ub_parts.append(spend[ui])
+        b_ub.append(B[ui])
+    lo = np.zeros(nv)
+    hi = np.full(nv, np.inf)
+    hi[oB:] = 1.0
+    lo[oB + ui] = 1.0
+    res = linprog(np.zeros(nv), A_ub=sp.vstack(ub_parts).tocsr() if ub_parts else None,
+                  b_ub=np.concatenate(b_ub) if b_ub else None, A_eq=A_eq, b_eq=b_eq,
+                  bounds=np.c_[lo, hi], method="highs",
+                  # Tight tolerances: the LP's point is the answer (prices ~ budgets / goods), not a start.
+                  options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+    if res.status != 0:
+        return None
+    return np.maximum(res.x[:k], 0.0), np.maximum(res.x[oP:oB], 0.0), np.clip(res.x[oB:], 0.0, 1.0)
+
+
+def _result(instance: MarketInstance, E: _Edges, support: np.ndarray, b: np.ndarray, beta: np.ndarray) -> MarketResult:
+    """Market result from support spending and multipliers; prices are the top paced bids (first price)."""
+    V = instance.scaled
+    n, m = V.shape
+    P = np.zeros(m)
+    si = np.flatnonzero(support)
+    # Price = top paced bid over the full matrix (equals the LP's price when nothing outbids it).
+    P = _col_max_scaled(V, beta)
+    x = np.zeros((n, m))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x[E.rows[si], E.cols[si]] = np.where(P[E.cols[si]] > 0, b / P[E.cols[si]], 0.0)
+    spend = (x * P[None, :]).sum(axis=1)
+    return MarketResult("pacing-fp", P / instance.supply, x, spend, pacing=beta.copy(),
+                        solver="smoothed-dual-Newton+HiGHS")
+
+
+@njit(cache=True)
+def _outside_nb(V, a, band, cand, out):  # pragma: no cover - numba
+    n, m = V.shape
+    top = np.zeros(m)
+    for i in range(n):
+        for j in range(m):
+            t = a[i] * V[i, j]
+            if t > top[j]:
+                top[j] = t
+    cnt = 0
+    for i in range(n):
+        for j in range(m):
+            if V[i, j] > 0.0 and not cand[i, j] and a[i] * V[i, j] >= (1.0 - band) * top[j]:
+                out[i, j] = True
+                cnt += 1
+    return cnt
+
+
+def _outside(V: np.ndarray, a: np.ndarray, band: float, cand: np.ndarray) -> np.ndarray:
+    """Bids within ``band`` of their good's top bid that are not candidates yet (one pass, no temporaries)."""
+    out = np.zeros(V.shape, dtype=bool)
+    _outside_nb(np.ascontiguousarray(V), np.ascontiguousarray(a, dtype=float), float(band), cand, out)
+    return out
+
+
+@njit(cache=True)
+def _col_max_scaled_nb(V, a, out):  # pragma: no cover - numba
+    n, m = V.shape
+    for j in range(m):
+        out[j] = 0.0
+    for i in range(n):
+        ai = a[i]
+        for j in range(m):
+            t = ai * V[i, j]
+            if t > out[j]:
+                out[j] = t
+
+
+def _col_max_scaled(V: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``max_i a_i V_ij`` in one pass without an ``n x m`` temporary."""
+    out = np.empty(V.shape[1])
+    _col_max_scaled_nb(np.ascontiguousarray(V), np.ascontiguousarray(a, dtype=float), out)
+    return out
+
+
+def _rough_pacing(V: np.ndarray, B: np.ndarray, rounds: int) -> np.ndarray:
+    """A rough pacing vector: ``rounds`` rounds of quasi-linear proportional response (pacing.py)."""
+    from fairbid.markets.pacing import _prql_step
+
+    Vc = np.ascontiguousarray(V)
+    b = Vc * (0.5 * B / Vc.sum(axis=1))[:, None]
+    d = 0.5 * B.copy()
+    p = b.sum(axis=0)
+    p_new = np.empty_like(p)
+    for _ in range(rounds):
+        _prql_step(Vc, b, d, p, B, p_new)
+        p, p_new = p_new, p
+    u = (Vc * (b / p[None, :])).sum(axis=1) + d
+    return np.minimum(1.0, B / u)
+
+
+def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.02, pr_rounds: int = 30,
+               tau_start: float = 1e-3, tau_end: float = 1e-10, finish_gap: float = 1e-9, rounds: int = 5,
+               max_newton: int = 60, time_limit: float | None = None) -> MarketResult:
+    """First-price pacing equilibrium of a large market (smoothed dual Newton + exact LP finish).
+
+    Parameters
+    ----------
+    tol : float
+        Success when the checker's largest violation is at most ``tol`` (default 1e-6).
+    band : float
+        Candidate edges: bids within this relative distance of the good's top bid at the rough pacing
+        vector (default 0.02); missing edges are added by column generation.
+    pr_rounds : int
+        Proportional-response rounds for the rough pacing vector (default 30).
+    tau_start, tau_end : float
+        Temperatures (relative bid tolerance in log space) of the first and last smoothing stage; each
+        stage divides by 10 (defaults 1e-3 and 1e-10).
+    finish_gap : float
+        Bids within this relative gap of the top count as winners for the first LP finish; the finish
+        then widens it (x100 at a time up to 1e-5) and tries spanning forests (default 1e-9).
+    rounds : int
+        Column-generation rounds (default 5).
+    max_newton : int
+        Newton steps per smoothing stage (default 60).
+    time_limit : float or None
+        Wall-clock seconds; on expiry the best answer so far is returned with status ``failed``.
+
+    Returns
+    -------
+    MarketResult
+        ``status`` is ``"ok"`` when the checker's violation is at most ``tol``.
+    """
+    from fairbid.markets.check import check_equilibrium
+
+    tol = check_float("tol", tol, 0.0)
+    band = check_float("band", band, 0.0, 1.0)
+    pr_rounds = check_int("pr_rounds", pr_rounds, 0, 10**6)
+    tau_start = check_float("tau_start", tau_start, 1e-14, 1.0)
+    tau_end = check_float("tau_end", tau_end, 1e-14, tau_start)
+    finish_gap = check_float("finish_gap", finish_gap, 0.0, 1.0)
+    rounds = check_int("rounds", rounds, 1, 100)
+    max_newton = check_int("max_newton", max_newton, 1, 10**4)
+    if time_limit is not None:
+        time_limit = check_float("time_limit", time_limit, 0.0)
+    t0 = time.perf_counter()
+    deadline = t0 + (time_limit if time_limit is not None else 1e18)
+    V, B = instance.scaled, instance.budgets.astype(float)
+    n, m = V.shape
+    alpha = _rough_pacing(V, B, pr_rounds) if pr_rounds else np.minimum(1.0, B / V.sum(axis=1))
+    top = _col_max_scaled(V, alpha)
+    rel = alpha[:, None] * V / np.where(top > 0, top, 1.0)[None, :]
+    cand = (rel >= 1 - band) & (V > 0)
+    # Every buyer gets at least her relatively best edge, so she can spend in the restricted market.
+    cand[np.arange(n), rel.argmax(axis=1)] = True
+    del rel
+    y = np.log(alpha)
+    H = np.empty((n, n))
+    best: MarketResult | None = None
+    newton = 0
+    taus = []
+    t = tau_start
+    while t >= tau_end * (1 - 1e-9):
+        taus.append(t)
+        t /= 10
+    E = _Edges(V, cand)
+    for tau in taus:
+        # Gradient entries have rounding noise of about eps * |y| * (price / tau): ask no more than that.
+        gtol = float(B.max()) * (1e-12 + 1e-15 / tau)
+        for _ in range(rounds):
+            y, s = _newton_stage(E, y, B, tau, gtol, max_newton, H, deadline)
+            newton += s
+            # Column generation: bids outside the candidates that come within ``band`` of the top.
+            new = _outside(V, np.exp(y), band, cand)
+            if not new.any():
+                break
+            cand |= new
+            E = _Edges(V, cand)
+    beta = np.exp(y)
+    bid = beta[E.rows] * E.v
+    topE = np.zeros(m)
+    np.maximum.at(topE, E.cols, bid)
+    gap = 1.0 - bid / topE[E.cols]
+    paced = y < -1e-9
+    gaps = [finish_gap * 100**q for q in range(8) if finish_gap * 100**q <= 1e-5] or [finish_gap]
+    for thr in gaps:
+        support = gap <= thr
+        for forest in (False, True):
+            sup = _forest(E, support, gap, n) if forest else support
+            got = _support_lp(E, sup, B, paced, m, ~sup & (gap <= 1e-3))
+            if got is None:
+                continue
+            b, P, bt = got
+            res = _result(instance, E, sup, b, bt)
+            d = check_equilibrium("pacing-fp", instance, res)
+            res.violation, res.details = d["max"], d
+            if best is None or res.violation < best.violation:
+                best = res
+            break
+        if best is not None and best.violation <= tol or time.perf_counter() > deadline:
+            break
+    if best is None:
+        # No finish succeeded: report the smoothed point honestly as failed.
+        beta = np.exp(y)
+        P = _col_max_scaled(V, beta)
+        E = _Edges(V, cand)
+        g = np.empty(n)
+        soft = np.empty(E.rows.size)
+        _smooth_eval(y, E.rows, E.starts, E.lv, taus[-1], B, False, H, g, soft)
+        x = np.zeros((n, m))
+        x[E.rows, E.cols] = soft / np.maximum(P[E.cols], 1e-300)
+        best = MarketResult("pacing-fp", P / instance.supply, x, (x * P[None, :]).sum(axis=1), pacing=beta,
+                            solver="smoothed-dual-Newton")
+        d = check_equilibrium("pacing-fp", instance, best)
+        best.violation, best.details = d["max"], d
+    best.iterations = newton
+    best.seconds = time.perf_counter() - t0
+    best.status = "ok" if best.violation <= tol else f"failed: violation {best.violation:.3g} > tol {tol:g}"
+    return best
+
+
+def _forest(E: _Edges, support: np.ndarray, gap: np.ndarray, n: int) -> np.ndarray:
+    """Maximum spanning forest of the support graph, heaviest = closest to the top bid (Kruskal, scipy).
+
+    Generic FPPE supports are forests; an approximate point can show extra near-ties that close cycles
+    and make the LP's equality system overdetermined.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    si = np.flatnonzero(support)
+    m = int(E.cols.max()) + 1 if E.cols.size else 0
+    w = 1.0 + gap[si] * 1e6            # positive weights (scipy drops zeros); smaller gap = preferred
+    g = coo_matrix((w, (E.rows[si], n + E.cols[si])), shape=(n + m, n + m)).tocsr()
+    t = minimum_spanning_tree(g).tocoo()
+    a, b = np.minimum(t.row, t.col), np.maximum(t.row, t.col)
+    key = set(zip(a.tolist(), (b - n).tolist()))
+    out = np.zeros_like(support)
+    out[si] = [(int(i), int(j)) in key for i, j in zip(E.rows[si], E.cols[si])]
+    return out
