@@ -155,3 +155,71 @@ for _entry in (
     ),
 ):
     register_entry(_entry)
+
+# Seed 000, talks 11-12: the sharing economy (fairbid.online.sharing_protocol / sharing_assignment).
+_S = "tests/online/test_sharing.py::"
+_SP = "fairbid.online.sharing_protocol:"
+_SA = "fairbid.online.sharing_assignment:"
+for _entry in (
+    Entry(
+        name="online.sharing-bd", title="Network resource sharing: bottleneck-decomposition market equilibrium",
+        seed="000", subpackage="online", kind="mechanism", solver=_SP + "bottleneck_decomposition",
+        check=_SP + "proportional_response",
+        source="Xiang Yan, A Truthful Protocol in a Sharing Economy (Wu-Zhang STOC 2007; Cheng-Deng-Qi-Yan IJCAI 2016)",
+        cli="fairbid online sharing --instance FILE --audit",
+        claims=(
+            Claim("IC-resource", True, _S + "test_bd_no_profitable_resource_misreport"),
+            Claim("IC-edges", True, _S + "test_bd_no_profitable_edge_misreport"),
+            Claim("sybil-proof", False, _S + "test_sybil_split_is_profitable_and_recomputed_independently"),
+            Claim("sybil-ratio<=2-observed", True, _S + "test_sybil_ratio_observed_below_two"),
+            Claim("exact-flow-agrees-with-enumeration", True, _S + "test_flow_matches_enumeration"),
+            Claim("hand-solved-path-star", True, _S + "test_path_hand_solved"),
+            Claim("IC-if-withheld-resource-valued", False, _S + "test_withheld_resource_valued_makes_underreporting_pay"),
+        ),
+    ),
+    Entry(
+        name="online.sharing-pr", title="Proportional response dynamics for network resource sharing",
+        seed="000", subpackage="online", kind="algorithm", solver=_SP + "proportional_response",
+        check=_SP + "bottleneck_decomposition", source="Wu, Zhang: Proportional response dynamics leads to market "
+        "equilibrium (STOC 2007)", cli="fairbid online sharing --instance FILE --pr-iterations N",
+        claims=(
+            Claim("converges-to-bd", True, _S + "test_proportional_response_converges_to_bd"),
+            Claim("bd-allocation-is-fixed-point", True, _S + "test_allocation_is_proportional_response_fixed_point"),
+        ),
+    ),
+    Entry(
+        name="online.sharing-need-weight", title="Need-based sharing by 1/resource (non-truthful comparison rule)",
+        seed="000", subpackage="online", kind="rule", solver=_SP + "sharing_utilities", check=_SP + "audit_sharing",
+        source="fairbid comparison rule for the auditor", cli="fairbid online sharing --audit --rule need-weight",
+        claims=(Claim("IC-resource", False, _S + "test_audit_finds_planted_resource_manipulation"),),
+    ),
+    Entry(
+        name="online.sharing-need-degree", title="Need-based sharing by 1/degree (non-truthful comparison rule)",
+        seed="000", subpackage="online", kind="rule", solver=_SP + "sharing_utilities", check=_SP + "audit_sharing",
+        source="fairbid comparison rule for the auditor", cli="fairbid online sharing --audit --rule need-degree",
+        claims=(Claim("IC-edges", False, _S + "test_audit_finds_planted_edge_manipulation"),),
+    ),
+    Entry(
+        name="online.roommates", title="Roommate assignment: best of pairing-first / rooms-first (>= OPT/2)",
+        seed="000", subpackage="online", kind="algorithm", solver=_SA + "roommates_approx",
+        check=_SA + "roommates_exact", source="Shengyu Zhang, Several assignment problems in sharing economy",
+        cli="fairbid online roommates --instance FILE",
+        claims=(
+            Claim("ratio>=1/2", True, _S + "test_roommates_ratio_and_mip"),
+            Claim("mip-equals-brute-force", True, _S + "test_roommates_ratio_and_mip"),
+            Claim("hand-solved", True, _S + "test_roommates_hand_solved"),
+        ),
+    ),
+    Entry(
+        name="online.rideshare", title="Ridesharing, two requests per car: Bei-Zhang match-and-assign (<= 2.5 OPT)",
+        seed="000", subpackage="online", kind="algorithm", solver=_SA + "rideshare_match_assign",
+        check=_SA + "rideshare_exact", source="Bei, Zhang: Algorithms for trip-vehicle assignment in ride-sharing "
+        "(AAAI 2018), presented in Shengyu Zhang's talk", cli="fairbid online rideshare --instance FILE",
+        claims=(
+            Claim("ratio<=2.5", True, _S + "test_rideshare_ratio_within_bei_zhang_bound"),
+            Claim("route-costs-exact", True, _S + "test_pair_costs_match_stop_enumeration"),
+            Claim("hand-solved", True, _S + "test_rideshare_hand_solved"),
+        ),
+    ),
+):
+    register_entry(_entry)
