@@ -99,6 +99,12 @@ SECURITY = {"resources": 1, "targets": [
     {"def_covered": 1, "def_uncovered": -2, "att_covered": -1, "att_uncovered": 2},
     {"def_covered": 2, "def_uncovered": -1, "att_covered": -2, "att_uncovered": 1}]}
 
+SHARING = {"weights": {"a": 1, "b": 2, "c": 3}, "edges": [["a", "b"], ["b", "c"]]}
+ROOMMATES = {"room_values": [[2, 0], [0, 2], [2, 0], [0, 2]],
+             "roommate_values": [[0, 3, 0, 0], [3, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]}
+RIDES = {"cars": [[0, 0], [5, 5]], "sources": [[0, 1], [0, 2], [5, 6], [5, 7]],
+         "destinations": [[0, 3], [0, 4], [5, 8], [5, 9]]}
+
 
 def write_fixtures(root: Path) -> dict[str, str]:
     """Valid input files under ``root``; returns placeholder -> path."""
@@ -108,7 +114,9 @@ def write_fixtures(root: Path) -> dict[str, str]:
              "security": ("security.json", json.dumps(SECURITY)),
              "correlated": ("correlated.json", json.dumps(CORRELATED)), "robust": ("robust.json", json.dumps(ROBUST)),
              "market": ("market.json", json.dumps(MARKET)),
-             "congestion": ("congestion.json", json.dumps(CONGESTION))}
+             "congestion": ("congestion.json", json.dumps(CONGESTION)),
+             "sharing": ("sharing.json", json.dumps(SHARING)), "roommates": ("roommates.json", json.dumps(ROOMMATES)),
+             "rides": ("rides.json", json.dumps(RIDES))}
     out = {}
     for key, (name, text) in files.items():
         (root / name).write_text(text)
@@ -155,6 +163,9 @@ BASE: dict[str, list[str]] = {
     "online reusable": ["--resources", "3", "--requests", "30", "--reps", "2"],
     "online dynamic": ["--m", "3", "--d", "3", "--horizon", "2"],
     "online inspections": ["--alpha", "1", "--n", "50", "--reps", "2"],
+    "online sharing": ["--instance", "{sharing}", "--audit", "--pr-iterations", "10"],
+    "online roommates": ["--instance", "{roommates}"],
+    "online rideshare": ["--instance", "{rides}"],
     "online fairness": ["--offline", "3", "--types", "2", "--rounds", "3", "--objective", "group", "--groups", "2"],
 }
 
