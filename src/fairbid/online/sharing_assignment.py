@@ -413,3 +413,52 @@ def load_rides(path: str | Path, what: str = "--instance") -> tuple[np.ndarray, 
     s = require_matrix(f"{what}: sources", data.get("sources"))
     t = require_matrix(f"{what}: destinations", data.get("destinations"))
     return _check_rides(c, s, t, what)
+
+
+def worst_ratio_search(problem: str, units: int = 2, steps: int = 300, seed: Any = 0) -> dict[str, Any]:
+    """Hill-climb for a bad instance: the lowest approx/OPT (roommates) or highest (rideshare) found.
+
+    Random multiplicative perturbations of one random instance, kept when they worsen the ratio; the
+    optimum is brute force (so ``units`` <= 4). An empirical probe of how close the proven bounds
+    (1/2, 2.5) are, never a proof of tightness.
+
+    Returns
+    -------
+    dict
+        ``ratio`` (worst found), ``trace`` (ratio after each step), ``instance`` (as lists).
+    """
+    from fairbid.core.rng import as_generator
+
+    check_choice("problem", problem, ("roommates", "rideshare"))
+    units = check_int("units", units, minimum=1, maximum=4)
+    steps = check_int("steps", steps, minimum=0, maximum=100_000)
+    g = as_generator(seed)
+    if problem == "roommates":
+        inst = list(random_roommates(units, g, "sparse"))
+
+        def ratio(x):
+            opt = roommates_exact(x[0], x[1], "brute")["welfare"]
+            return roommates_approx(x[0], x[1])["welfare"] / opt if opt > 0 else 1.0
+        sign = 1.0  # minimize
+    else:
+        inst = list(random_rides(units, g))
+
+        def ratio(x):
+            return rideshare_match_assign(*x)["cost"] / rideshare_exact(*x)["cost"]
+        sign = -1.0  # maximize
+    cur = ratio(inst)
+    trace = [cur]
+    for _ in range(steps):
+        k = int(g.integers(len(inst)))
+        cand = [a.copy() for a in inst]
+        if problem == "roommates":
+            cand[k] = np.maximum(cand[k] * np.exp(0.5 * g.standard_normal(cand[k].shape))
+                                 + (g.random(cand[k].shape) < 0.05) * g.random(cand[k].shape), 0.0)
+            np.fill_diagonal(cand[1], 0.0)
+        else:
+            cand[k] = cand[k] + 0.2 * g.standard_normal(cand[k].shape)
+        r = ratio(cand)
+        if sign * r < sign * cur:
+            inst, cur = cand, r
+        trace.append(cur)
+    return {"ratio": float(cur), "trace": trace, "instance": [a.tolist() for a in inst]}

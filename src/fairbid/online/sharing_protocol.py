@@ -575,7 +575,7 @@ def _sybil_net(net: SharingNetwork, i: int, group: tuple[int, ...], w1: float, w
 
 def audit_sharing(net: SharingNetwork, rule: str = "bd", *, nodes: list[str] | None = None,
                   method: str = "auto", max_exhaustive: int = 8, subset_samples: int = 32,
-                  optimise: bool = True, joint: bool = True, sybil: bool = False, retained_value: float = 0.0,
+                  edges: bool = True, optimise: bool = True, joint: bool = True, sybil: bool = False, retained_value: float = 0.0,
                   tol: float = 1e-9, seed: SeedLike = 0) -> SharingAudit:
     """Search every node's misreports of resource and edges (others truthful); report the best gain.
 
@@ -592,6 +592,8 @@ def audit_sharing(net: SharingNetwork, rule: str = "bd", *, nodes: list[str] | N
     max_exhaustive, subset_samples : int
         Edge subsets: all when the degree is at most ``max_exhaustive``, else leave-one-out, single
         edges, all edges and ``subset_samples`` random subsets.
+    edges : bool
+        Try hiding edges (default); False audits resource reports (and Sybil splits) only.
     optimise : bool
         Add scipy's bounded scalar search over ``w' in (0, w]`` to the grid :data:`WEIGHT_GRID`.
     joint : bool
@@ -650,7 +652,7 @@ def audit_sharing(net: SharingNetwork, rule: str = "bd", *, nodes: list[str] | N
                                 method="bounded", options={"xatol": wi * 1e-7, "maxiter": 60})
             consider(-float(r.fun), {"weight": float(r.x), "hidden": []})
         nbrs = net.neighbours(i)
-        subsets = _subsets(nbrs, max_exhaustive, subset_samples, rng)
+        subsets = _subsets(nbrs, max_exhaustive, subset_samples, rng) if edges else []
         for s in subsets:
             names = [net.nodes[j] for j in s]
             for f in (JOINT_GRID if joint else (1.0,)):
