@@ -13,6 +13,7 @@ polish either succeeds exactly or returns None (the caller keeps its own answer)
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
 def lp_polish(V: np.ndarray, B: np.ndarray, support: np.ndarray, *, pacing: np.ndarray | None = None,
@@ -114,3 +115,222 @@ def forest_support(spending: np.ndarray, threshold: float = 1e-9) -> np.ndarray:
     a, b = np.minimum(t.row, t.col), np.maximum(t.row, t.col)
     mask[a, b - n] = True
     return mask
+
+
+# ---------------------------------------------------------------- exact finish on a spending forest
+# In a linear Fisher market the equilibrium spending graph can be taken to be a forest (a vertex of the
+# flow polytope; Orlin 2010, Devanur et al. 2008). Given that forest the equilibrium is pure arithmetic:
+# inside a component every price is tied to its neighbour's by p_k / p_j = v_ik / v_ij (buyer i spends on
+# both, so both are her maximum bang-per-buck), the component's prices add up to its buyers' budgets
+# (every buyer spends everything there and every good is sold there), and the spending on each edge
+# follows by peeling leaves. O(n + m), no solver: the caller verifies the result on the full matrix.
+
+
+@njit(cache=True)
+def _find(parent, a):  # pragma: no cover - numba
+    while parent[a] != a:
+        parent[a] = parent[parent[a]]
+        a = parent[a]
+    return a
+
+
+@njit(cache=True)
+def _kruskal(n, m, rows, cols, order):  # pragma: no cover - numba
+    """Edges of ``order`` (indices) that join different trees, in that order: union-find."""
+    parent = np.arange(n + m)
+    keep = np.zeros(rows.size, np.bool_)
+    for t in range(order.size):
+        e = order[t]
+        a = _find(parent, rows[e])
+        b = _find(parent, n + cols[e])
+        if a != b:
+            parent[a] = b
+            keep[e] = True
+    return keep
+
+
+@njit(cache=True)
+def _forest_solve(n, m, rows, cols, vals, B):  # pragma: no cover - numba
+    """Prices ``P`` (whole supply), ``beta`` (price per util), edge spending, and ok (a forest covering
+    every buyer). Nodes ``0..n-1`` are buyers, ``n..n+m-1`` goods; BFS from a good in each component."""
+    N = n + m
+    k = rows.size
+    start = np.zeros(N + 1, np.int64)
+    for e in range(k):
+        start[rows[e] + 1] += 1
+        start[n + cols[e] + 1] += 1
+    for v in range(N):
+        start[v + 1] += start[v]
+    adj = np.empty(2 * k, np.int64)
+    pos = start[:-1].copy()
+    for e in range(k):
+        a = rows[e]
+        b = n + cols[e]
+        adj[pos[a]] = e
+        pos[a] += 1
+        adj[pos[b]] = e
+        pos[b] += 1
+    logpot = np.zeros(N)
+    comp = -np.ones(N, np.int64)
+    pedge = -np.ones(N, np.int64)
+    order = np.empty(N, np.int64)
+    head = 0
+    ncomp = 0
+    ok = True
+    for s0 in range(N):
+        s = (s0 + n) % N           # goods first: a component with a good is rooted at one
+        if comp[s] >= 0:
+            continue
+        comp[s] = ncomp
+        order[head] = s
+        q = head
+        head += 1
+        while q < head:
+            v = order[q]
+            q += 1
+            for t in range(start[v], start[v + 1]):
+                e = adj[t]
+                if e == pedge[v]:
+                    continue
+                w = n + cols[e] if v < n else rows[e]
+                if comp[w] >= 0:
+                    ok = False     # a cycle: not a forest
+                    continue
+                comp[w] = ncomp
+                pedge[w] = e
+                lv = np.log(vals[e])
+                # good j -> buyer i: log beta_i = log p_j - log v_ij; buyer i -> good k: log p_k = log beta_i + log v_ik
+                logpot[w] = logpot[v] - lv if v >= n else logpot[v] + lv
+                order[head] = w
+                head += 1
+        ncomp += 1
+    cmax = np.full(ncomp, -np.inf)
+    for v in range(n, N):
+        if logpot[v] > cmax[comp[v]]:
+            cmax[comp[v]] = logpot[v]
+    psum = np.zeros(ncomp)
+    bsum = np.zeros(ncomp)
+    for v in range(n, N):
+        if start[v + 1] > start[v]:
+            psum[comp[v]] += np.exp(logpot[v] - cmax[comp[v]])
+    for i in range(n):
+        bsum[comp[i]] += B[i]
+    P = np.zeros(m)
+    beta = np.zeros(n)
+    for v in range(n, N):
+        if start[v + 1] > start[v]:
+            c = comp[v]
+            P[v - n] = np.exp(logpot[v] - cmax[c]) * bsum[c] / psum[c]
+    for i in range(n):
+        if start[i + 1] == start[i]:
+            ok = False             # a buyer with no edge cannot spend her budget
+            continue
+        c = comp[i]
+        beta[i] = np.exp(logpot[i] - cmax[c]) * bsum[c] / psum[c]
+    # Peel leaves (reverse BFS order): a buyer passes to her parent edge her budget minus what her child
+    # edges took; a good passes its price minus what its child edges brought.
+    acc = np.zeros(N)
+    for v in range(n):
+        acc[v] = B[v]
+    for v in range(n, N):
+        acc[v] = P[v - n]
+    spend = np.zeros(k)
+    for q in range(N - 1, -1, -1):
+        v = order[q]
+        e = pedge[v]
+        if e < 0:
+            continue
+        f = acc[v]
+        spend[e] = f
+        w = n + cols[e] if v < n else rows[e]
+        acc[w] -= f
+    return P, beta, spend, ok
+
+
+def spanning_forest(n: int, m: int, rows: np.ndarray, cols: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Mask of a maximum-``weight`` spanning forest of the buyer-good edges ``(rows, cols)`` (Kruskal)."""
+    order = np.argsort(-weight, kind="stable")
+    return _kruskal(int(n), int(m), np.ascontiguousarray(rows, dtype=np.int64),
+                    np.ascontiguousarray(cols, dtype=np.int64), order.astype(np.int64))
+
+
+def forest_equilibrium(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, B: np.ndarray,
+                       m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Exact linear Fisher equilibrium candidate on a spending forest (unit supply).
+
+    Parameters
+    ----------
+    rows, cols, vals : ndarray
+        The forest's edges: buyer, good and value ``v_ij > 0`` (whole supply).
+    B : ndarray (n,)
+        Budgets.
+    m : int
+        Number of goods (a good without an edge gets price 0).
+
+    Returns
+    -------
+    P : ndarray (m,)
+        Prices of each good's whole supply: per component, ratios fixed by the edges, sum = budgets.
+    beta : ndarray (n,)
+        Each buyer's price per unit of utility on her edges (``1 / beta_i`` is her bang-per-buck).
+    spend : ndarray (k,)
+        Money on each edge; budgets spent and goods sold exactly. A negative entry means the forest is
+        not the equilibrium's.
+    ok : bool
+        False when the edges hold a cycle or leave a buyer without an edge.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> P, beta, s, ok = forest_equilibrium(np.array([0, 1, 1]), np.array([0, 0, 1]), np.array([1.0, 1.0, 3.0]),
+    ...                                     np.array([1.0, 1.0]), 2)
+    >>> [round(float(x), 6) for x in P], [round(float(x), 6) for x in s], ok
+    ([0.5, 1.5], [1.0, -0.5, 1.5], True)
+    """
+    P, beta, spend, ok = _forest_solve(int(B.size), int(m), np.ascontiguousarray(rows, dtype=np.int64),
+                                       np.ascontiguousarray(cols, dtype=np.int64),
+                                       np.ascontiguousarray(vals, dtype=float), np.ascontiguousarray(B, dtype=float))
+    return P, beta, spend, bool(ok)
+
+
+def lp_polish_edges(n: int, m: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, B: np.ndarray,
+                    support: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`lp_polish` for a linear Fisher market given as an edge list (a sparse candidate set).
+
+    ``support`` (bool per edge) may hold cycles (degenerate markets: identical buyers); the MBB
+    inequalities are written only for the candidate edges off the support, so the caller must verify the
+    answer on the full valuation matrix. Returns ``(spend per edge, P, beta)`` or None when infeasible.
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    sup = np.flatnonzero(support)
+    off = np.flatnonzero(~support)
+    k, ko = sup.size, off.size
+    r, c = rows[sup], cols[sup]
+    oP, oB = k, k + m
+    nv = k + m + n
+    ek = np.arange(k)
+    A_eq = sp.vstack([
+        # sold: sum_i b_ij - P_j = 0
+        sp.coo_matrix((np.r_[np.ones(k), -np.ones(m)], (np.r_[c, np.arange(m)], np.r_[ek, oP + np.arange(m)])),
+                      shape=(m, nv)),
+        # budget: sum_j b_ij = B_i
+        sp.coo_matrix((np.ones(k), (r, ek)), shape=(n, nv)),
+        # on the support: P_j - beta_i v_ij = 0
+        sp.coo_matrix((np.r_[np.ones(k), -vals[sup]], (np.r_[ek, ek], np.r_[oP + c, oB + r])), shape=(k, nv)),
+    ]).tocsr()
+    b_eq = np.r_[np.zeros(m), B, np.zeros(k)]
+    A_ub = b_ub = None
+    if ko:
+        # off the support: beta_i v_ij - P_j <= 0
+        eo = np.arange(ko)
+        A_ub = sp.coo_matrix((np.r_[vals[off], -np.ones(ko)], (np.r_[eo, eo], np.r_[oB + rows[off], oP + cols[off]])),
+                             shape=(ko, nv)).tocsr()
+        b_ub = np.zeros(ko)
+    res = linprog(np.zeros(nv), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if res.status != 0:
+        return None
+    spend = np.zeros(rows.size)
+    spend[sup] = np.maximum(res.x[:k], 0.0)
+    return spend, np.maximum(res.x[oP:oP + m], 0.0), res.x[oB:]
