@@ -288,6 +288,8 @@ def sharing_cmd(instance: Annotated[Path, typer.Option(
                 method: Annotated[str, typer.Option(
                     "--method", help="Decomposition: auto, flow (exact) or enumerate (<= 16 nodes).")] = "auto",
                 sybil: Annotated[bool, typer.Option("--sybil", help="With --audit: also try two-identity Sybil splits.")] = False,
+                nodes: Annotated[str | None, typer.Option(
+                    "--nodes", help="With --audit: audit only these nodes (comma-separated names; default all).")] = None,
                 iterations: Annotated[int, typer.Option(
                     "--pr-iterations", help="Proportional-response rounds to compare with (0: skip, <= 10^6).")] = 2000,
                 seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
@@ -302,6 +304,8 @@ def sharing_cmd(instance: Annotated[Path, typer.Option(
         raise FairbidError("--sybil", "needs --audit", True)
     if rule != "bd" and not audit:
         raise FairbidError("--rule", "only the audit uses another rule; add --audit", rule)
+    if nodes is not None and not audit:
+        raise FairbidError("--nodes", "needs --audit", nodes)
     from fairbid.online.sharing_protocol import (audit_sharing, bottleneck_decomposition, equilibrium_allocation,
                                                  load_sharing_instance, proportional_response)
 
@@ -324,10 +328,18 @@ def sharing_cmd(instance: Annotated[Path, typer.Option(
         result["proportional_response"] = {"iterations": pr["iterations"],
                                            "max_abs_diff": float(abs(pr["utilities"] - dec.utilities).max())}
     if audit:
-        rep = audit_sharing(net, rule, method=method, sybil=sybil, seed=seed)
+        chosen = None
+        if nodes is not None:
+            chosen = [x.strip() for x in nodes.split(",") if x.strip()]
+            if not chosen or len(chosen) > net.n:
+                raise FairbidError("--nodes", "needs 1..n comma-separated node names", nodes)
+            for x in chosen:
+                if x not in net.nodes:
+                    raise FairbidError("--nodes", "names a node that is not in the network", x)
+        rep = audit_sharing(net, rule, nodes=chosen, method=method, sybil=sybil, seed=seed)
         result["audit"] = rep.to_dict()
     save_run(out, "online-sharing", seed, {"command": "online sharing", "instance": str(instance), "audit": audit,
-                                           "rule": rule, "method": method, "sybil": sybil,
+                                           "rule": rule, "method": method, "sybil": sybil, "nodes": nodes,
                                            "pr_iterations": iterations}, result,
              tables={"utilities": {"node": list(net.nodes), "weight": net.weights.tolist(),
                                    "utility": dec.utilities.tolist()}})

@@ -573,6 +573,25 @@ def _sybil_net(net: SharingNetwork, i: int, group: tuple[int, ...], w1: float, w
     return SharingNetwork(net.nodes + (net.nodes[i] + "#sybil",), w, new_edges)
 
 
+def _restrict(net: SharingNetwork, keep: list[int]) -> tuple[SharingNetwork, list[int]]:
+    """The sub-network of the connected components containing ``keep`` (and their new indices)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = net.n
+    e = net.edges
+    A = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+    _, lab = connected_components(A, directed=False)
+    mask = np.isin(lab, lab[keep])
+    if mask.all():
+        return net, list(keep)
+    idx = np.flatnonzero(mask)
+    new = np.full(n, -1, dtype=np.int64)
+    new[idx] = np.arange(len(idx))
+    sub = SharingNetwork(tuple(net.nodes[k] for k in idx), net.weights[idx], new[e[mask[e[:, 0]]]].reshape(-1, 2))
+    return sub, [int(new[k]) for k in keep]
+
+
 def audit_sharing(net: SharingNetwork, rule: str = "bd", *, nodes: list[str] | None = None,
                   method: str = "auto", max_exhaustive: int = 8, subset_samples: int = 32,
                   edges: bool = True, optimise: bool = True, joint: bool = True, sybil: bool = False, retained_value: float = 0.0,
@@ -627,8 +646,12 @@ def audit_sharing(net: SharingNetwork, rule: str = "bd", *, nodes: list[str] | N
     def utility(rep: SharingNetwork, i: int, reported_w: float, extra: int | None = None) -> float:
         nonlocal count
         count += 1
-        U = sharing_utilities(rep, rule, method)
-        got = U[i] + (U[extra] if extra is not None else 0.0)
+        # Every rule is computed per connected component (BD of a disjoint union is the union of the
+        # BDs), so only the deviator's component(s) are solved.
+        keep = [i] if extra is None else [i, extra]
+        sub, pos = _restrict(rep, keep) if rep.n > AUTO_ENUM else (rep, keep)  # small: not worth it
+        U = sharing_utilities(sub, rule, method)
+        got = U[pos[0]] + (U[pos[1]] if extra is not None else 0.0)
         return float(got + retained_value * (net.weights[i] - reported_w))
 
     base = sharing_utilities(net, rule, method)
