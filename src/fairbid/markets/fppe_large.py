@@ -136,16 +136,19 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
     steps = 0
     for _ in range(max_newton):
         # Bound y_i = 0 is binding when the buyer is unpaced and wants to bid more (g_i < 0).
-        at_bound = (y >= -1e-14) & (g < 0)
-        pg = np.where(at_bound, 0.0, g)
-        if np.abs(pg).max() <= gtol or time.perf_counter() > deadline:
+        pg = np.where((y >= -1e-14) & (g < 0), 0.0, g)
+        pnorm = float(np.abs(pg).max())
+        if pnorm <= gtol or time.perf_counter() > deadline:
             break
+        # epsilon-active set (Bertsekas 1982): multipliers within eps of 1 that want to rise are held at
+        # the bound, so the Newton step is not cut short by the projection.
+        at_bound = (y >= -min(1e-4, pnorm)) & (g < 0)
         free = np.flatnonzero(~at_bound)
+        d = np.where(at_bound, -y, 0.0)           # held multipliers go to the bound (a descent move)
         Hf = H[np.ix_(free, free)]
-        d = np.zeros(n)
         ridge = 0.0
-        scale = max(float(np.abs(np.diag(Hf)).max()), 1e-300)
-        while True:
+        scale = max(float(np.abs(np.diag(Hf)).max()), 1e-300) if free.size else 1.0
+        while free.size:
             try:
                 c = cho_factor(Hf + ridge * np.eye(free.size), lower=True, check_finite=False)
                 d[free] = -cho_solve(c, g[free], check_finite=False)
@@ -153,16 +156,12 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
             except LinAlgError:
                 ridge = max(ridge * 100, 1e-14 * scale)
         # Trust cap: a buyer with (almost) no candidate edge has no curvature in log space (the
-        # -B_i y_i term is linear); never move a log-multiplier by more than 1 in one step.
-        big = float(np.abs(d).max())
-        if big > 1.0:
-            d /= big
-        slope = float(g @ d)
-        if slope >= 0:                                        # not a descent direction: gradient step
-            d = -pg / scale
-            slope = float(g @ d)
+        # -B_i y_i term is linear); no log-multiplier moves by more than 1 in one step (box trust region).
+        if not np.isfinite(d).all() or float(g @ d) >= 0:     # not a descent direction: gradient step
+            d = -pg / max(scale, float(np.abs(pg).max()))
+        np.clip(d, -1.0, 1.0, out=d)
         t = 1.0
-        pn = float(np.abs(pg).max())
+        pn = pnorm
         while True:
             yn = np.minimum(y + t * d, 0.0)
             fn = _smooth_eval(yn, E.rows, E.starts, E.lv, tau, B, False, H, g2, soft2)
