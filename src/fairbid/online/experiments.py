@@ -4,12 +4,14 @@
   k = 1..5 (quick; 1..10 paper) against the exact ratio on i.i.d. U[0,1], Exp(1), lognormal, n = 10, 30 (+100).
 * ``online.reusable``: Goyal-Iyengar-Udwani; empirical ratio (mean reward / clairvoyant LP) of greedy,
   balance and the ranking-based policy across capacities and duration laws, plus the two-phase family.
-* ``online.dynamic``: Kakimura-Zhu; unmatched fraction of greedy and patient, exact Markov chain vs simulation.
+* ``online.dynamic``: Kakimura-Zhu; unmatched fraction of two- and one-sided greedy and patient, exact Markov
+  chain vs simulation, and the patient/greedy ratio (two-sided: exponential gain; one-sided: none).
 * ``online.inspections``: Immorlica-Kanoria-Lu; deadlocked fraction of women against alpha (simulation).
-* ``online.fairness``: Ma-Xu-Xu; min match rate / LP and disparity for sampling, boosted sampling, greedy.
+* ``online.fairness``: Ma-Xu-Xu; individual and group fairness: exact min rate / LP and disparity for sampling,
+  boosted, attenuated (our rule) and greedy.
 
-Not reproduced (too little in the abstracts to compute; see the report): the attenuation step behind
-Ma-Xu-Xu's 0.725 / 0.719 and group fairness, the one-sided Kakimura-Zhu mechanisms, the density-evolution
+Not reproduced (too little in the abstracts to compute; see the report): Ma-Xu-Xu's own attenuation
+factors and their 0.725 / 0.719 guarantees (our attenuation rule is measured instead), the density-evolution
 threshold of Immorlica-Kanoria-Lu, and the seed-000 sharing-economy talks.
 """
 
@@ -140,8 +142,8 @@ def reusable_exp(ctx: ExperimentContext) -> dict[str, Any]:
             "min_ratio_rank": float(min(x for x, p in zip(r, tab["policy"]) if p == "rank"))}
 
 
-@register("online.dynamic", title="Dynamic bipartite matching: greedy vs patient, Markov chain and simulation",
-          order=30)
+@register("online.dynamic", title="Dynamic bipartite matching: two- and one-sided greedy vs patient, Markov chain "
+          "and simulation", order=30)
 def dynamic_exp(ctx: ExperimentContext) -> dict[str, Any]:
     from fairbid.core.rng import spawn
     from fairbid.online import MECHANISMS, markov_loss, simulate_market
@@ -159,26 +161,59 @@ def dynamic_exp(ctx: ExperimentContext) -> dict[str, Any]:
             tab["simulation"].append(simulate_market(mech, m=m, d=float(d), horizon=horizon,
                                                      seed=next(seeds))["unmatched_fraction"])
     ctx.out.write_table("dynamic_loss", tab)
+    # Larger market, chain only: the ratio patient / greedy, two-sided vs one-sided.
+    m2 = 30.0 if ctx.quick else 100.0
+    ds2 = [1, 2, 3, 4, 6, 8] if ctx.quick else [1, 2, 3, 4, 5, 6, 8, 10, 12]
+    rat: dict[str, list] = {"m": [], "d": [], "sides": [], "greedy": [], "patient": [], "ratio": []}
+    for d in ds2:
+        for sides, (g, p) in (("two", ("greedy", "patient")), ("one", ("greedy-1sided", "patient-1sided"))):
+            lg = markov_loss(g, m=m2, d=float(d))["unmatched_fraction"]
+            lp = markov_loss(p, m=m2, d=float(d))["unmatched_fraction"]
+            for key, v in (("m", m2), ("d", float(d)), ("sides", sides), ("greedy", lg), ("patient", lp),
+                           ("ratio", lp / lg)):
+                rat[key].append(v)
+    ctx.out.write_table("dynamic_ratio", rat)
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 4))
-    for mech, col in zip(MECHANISMS, ("C0", "C1")):
+    for mech, col in zip(MECHANISMS, ("C0", "C1", "C2", "C3")):
         sel = [i for i in range(len(tab["d"])) if tab["mechanism"][i] == mech]
-        ax.semilogy([tab["d"][i] for i in sel], [tab["markov"][i] for i in sel], "-", color=col, label=f"{mech} (Markov)")
+        ls = "-" if mech in ("greedy", "patient") else "--"
+        ax.semilogy([tab["d"][i] for i in sel], [tab["markov"][i] for i in sel], ls, color=col, label=f"{mech} (Markov)")
         ax.semilogy([tab["d"][i] for i in sel], [tab["simulation"][i] for i in sel], "x", color=col,
                     label=f"{mech} (simulation)")
-    ax.set_xlabel("d (p = d / m, m = 10)")
+    ax.set_xlabel(f"d (p = d / m, m = {m:g})")
     ax.set_ylabel("fraction unmatched")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=6)
     ctx.out.save_figure("dynamic_loss", fig)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for sides, col in (("two", "C1"), ("one", "C3")):
+        sel = [i for i in range(len(rat["d"])) if rat["sides"][i] == sides]
+        ax.semilogy([rat["d"][i] for i in sel], [rat["ratio"][i] for i in sel], "o-", color=col,
+                    label=f"{sides}-sided: patient / greedy")
+    ax.set_xlabel(f"d (m = {m2:g}, exact chain)")
+    ax.set_ylabel("unmatched: patient / greedy")
+    ax.legend(fontsize=8)
+    ctx.out.save_figure("dynamic_ratio", fig)
     ctx.out.write_text("notes.html", "<p>Kakimura-Zhu bipartite market: Poisson(m) arrivals per side, Exp(1) "
-                       "lifetimes, compatibility p = d/m (open points: m = 10, d on the x axis). Lines: exact "
+                       "lifetimes, compatibility p = d/m (open points: m, d on the x axis). Lines: exact "
                        "stationary law of the (a, b) Markov chain (truncated, negligible edge mass); crosses: "
-                       "agent-level event simulation. Patient (match when critical) loses far fewer agents than "
-                       "greedy as d grows. One-sided variants are not implemented.</p>")
+                       "agent-level event simulation. Two-sided: patient (match when critical) loses far "
+                       "fewer agents than greedy as d grows (the ratio falls on a log scale; the abstract's exponential "
+                       "rate is an m -&gt; infinity statement: in these finite markets the fall slows for large d, "
+                       "e.g. at m = 100 the patient loss goes 0.183, 0.067, 0.030, 0.017 for d = 2, 4, 6, 8, from "
+                       "the chain). One-sided (only side "
+                       "A initiates; a failed greedy initiator never retries, B never initiates): greedy and "
+                       "patient lose exactly the same fraction at every m and d, not only asymptotically: in both "
+                       "the B pool meets a Poisson(m) stream of one-shot attempts (patient: the departures of an "
+                       "M/M/inf queue, Poisson by Burke's theorem).</p>")
     diff = np.abs(np.array(tab["markov"]) - np.array(tab["simulation"]))
     g = [x for x, k in zip(tab["markov"], tab["mechanism"]) if k == "greedy"]
     pt = [x for x, k in zip(tab["markov"], tab["mechanism"]) if k == "patient"]
-    return {"max_markov_sim_gap": float(diff.max()), "patient_over_greedy_at_max_d": pt[-1] / g[-1]}
+    one = [r for r, s in zip(rat["ratio"], rat["sides"]) if s == "one"]
+    two = [r for r, s in zip(rat["ratio"], rat["sides"]) if s == "two"]
+    return {"max_markov_sim_gap": float(diff.max()), "patient_over_greedy_at_max_d": pt[-1] / g[-1],
+            "one_sided_ratio_max_dev": float(max(abs(r - 1) for r in one)),
+            "two_sided_ratio_at_max_d": float(two[-1])}
 
 
 @register("online.inspections", title="Costly inspections: deadlocked fraction vs men-to-women ratio", order=40)
@@ -216,44 +251,69 @@ def inspections_exp(ctx: ExperimentContext) -> dict[str, Any]:
     return thr
 
 
-@register("online.fairness", title="Individual fairness among offline agents: sampling, boosting, greedy", order=50)
+@register("online.fairness", title="Individual and group fairness among offline agents: sampling, boosting, "
+          "attenuation, greedy", order=50)
 def fairness_exp(ctx: ExperimentContext) -> dict[str, Any]:
     from fairbid.core.rng import as_generator, spawn
-    from fairbid.online import FAIR_POLICIES, fairness_report
+    from fairbid.online import FAIR_POLICIES, clairvoyant_lp, fairness_report
 
-    ninst, reps = (12, 1000) if ctx.quick else (100, 20000)
-    tab: dict[str, list] = {"instance": [], "policy": [], "ratio": [], "disparity": [], "total": []}
+    ninst = 24 if ctx.quick else 300
+    n, J = 8, 5
+    tab: dict[str, list] = {"instance": [], "objective": [], "T": [], "policy": [], "ratio": [], "ratio_uncapped": [],
+                            "disparity": [], "agent_disparity": [], "total": [], "lambda_lp": [],
+                            "clairvoyant_over_lp": []}
     for k, s in enumerate(spawn(ctx.seed, ninst)):
-        s1, s2 = spawn(s, 2)
-        g = as_generator(s1)
-        n, J = 8, 5
+        g = as_generator(s)
+        T = (4, 8)[k % 2]
         adj = g.random((n, J)) < 0.4
         adj[np.arange(n), g.integers(0, J, n)] = True
         rates = g.dirichlet(np.ones(J) * 0.7)
-        rep = fairness_report(adj, rates, 8, reps=reps, seed=s2)
-        for p in FAIR_POLICIES:
-            tab["instance"].append(k)
-            tab["policy"].append(p)
-            tab["ratio"].append(rep[p]["ratio"])
-            tab["disparity"].append(rep[p]["disparity"])
-            tab["total"].append(rep[p]["total"])
+        labels = g.permutation(np.arange(n) % 3)
+        groups = [np.flatnonzero(labels == c).tolist() for c in range(3)]
+        for obj, gr in (("individual", None), ("group", groups)):
+            rep = fairness_report(adj, rates, T, objective=obj, groups=gr, method="exact")
+            unc = fairness_report(adj, rates, T, objective=obj, groups=gr, method="exact", edge_cap=False)
+            clair = clairvoyant_lp(adj, rates, T, gr)["lambda"] if k < (8 if ctx.quick else 60) else float("nan")
+            for p in FAIR_POLICIES:
+                for key, v in (("instance", k), ("objective", obj), ("T", T), ("policy", p),
+                               ("ratio", rep[p]["ratio"]), ("ratio_uncapped", unc[p]["ratio"]),
+                               ("disparity", rep[p]["disparity"]), ("agent_disparity", rep[p]["agent_disparity"]),
+                               ("total", rep[p]["total"]), ("lambda_lp", rep["lambda_lp"]),
+                               ("clairvoyant_over_lp", clair / rep["lambda_lp"] if rep["lambda_lp"] > 0 else None)):
+                    tab[key].append(v)
     ctx.out.write_table("fairness", tab)
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for p in FAIR_POLICIES:
-        sel = [i for i in range(len(tab["policy"])) if tab["policy"][i] == p]
-        ax.scatter([tab["disparity"][i] for i in sel], [tab["ratio"][i] for i in sel], label=p, s=18)
-    ax.axhline(1 - 1 / np.e, color="gray", ls=":", label="1 - 1/e")
-    ax.set_xlabel("match-rate disparity (max - min)")
-    ax.set_ylabel("min match rate / LP lambda*")
-    ax.legend(fontsize=8)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for ax, obj in zip(axes, ("individual", "group")):
+        for p in FAIR_POLICIES:
+            sel = [i for i in range(len(tab["policy"])) if tab["policy"][i] == p and tab["objective"][i] == obj]
+            ax.scatter([tab["disparity"][i] for i in sel], [tab["ratio"][i] for i in sel], label=p, s=16,
+                       marker="x" if p == "attenuated" else "o", alpha=0.8)
+        ax.axhline(1 - 1 / np.e, color="gray", ls=":", label="1 - 1/e (sampling, proven)")
+        ax.axhline(0.725 if obj == "individual" else 0.719, color="red", ls="--", lw=0.8,
+                   label=("0.725" if obj == "individual" else "0.719") + " (paper; not claimed here)")
+        ax.set_title("IFM (min over agents)" if obj == "individual" else "GFM (min over 3 groups, per member)")
+        ax.set_xlabel("disparity of the objective's units (max - min rate)")
+    axes[0].set_ylabel("min rate / edge-capped LP lambda* (exact DP)")
+    axes[0].legend(fontsize=7)
     ctx.out.save_figure("fairness", fig)
-    ctx.out.write_text("notes.html", "<p>Ma-Xu-Xu individual fairness, known-i.i.d. arrivals (8 offline agents, 5 "
-                       "types, T = 8). Ratio of the minimum match rate to the IFM LP bound. Sampling = LP sampling "
-                       "without boosting, boosted = redistribution over available neighbours; the attenuation "
-                       "factors behind the paper's 0.725 are not in the abstract and are not implemented.</p>")
-    by = {p: [tab["ratio"][i] for i in range(len(tab["policy"])) if tab["policy"][i] == p] for p in FAIR_POLICIES}
-    return {f"min_ratio_{p}": float(min(v)) for p, v in by.items()}
+    ctx.out.write_text("notes.html", "<p>Ma-Xu-Xu, known-i.i.d. arrivals (8 offline agents, 5 types, T = 4 or 8, "
+                       "3 random groups for GFM; GFM objective = min over groups of expected matches per member, our "
+                       "reading). Ratios are exact (dynamic programme over matched sets) against the benchmark LP "
+                       "with the valid cut x_ij &lt;= 1 - (1 - r_j)^T; the table also has the ratio against the "
+                       "uncapped LP (which no policy can approach within 1 - 1/e on some instances) and, for the "
+                       "first instances, the clairvoyant optimum (brute force over arrival counts) over the LP. "
+                       "Sampling = LP sampling (proven &gt;= 1 - (1 - 1/T)^T), boosted = redistribution over available "
+                       "neighbours, attenuated = boosting after our 'mass' attenuation (every unit keeps exactly "
+                       "the LP mass it needs). The paper's attenuation factors and its 0.725 / 0.719 guarantees "
+                       "could not be read; the dashed lines are drawn for comparison only.</p>")
+    out: dict[str, Any] = {}
+    for obj, tag in (("individual", "min_ratio_"), ("group", "min_group_ratio_")):
+        for p in FAIR_POLICIES:
+            v = [tab["ratio"][i] for i in range(len(tab["policy"]))
+                 if tab["policy"][i] == p and tab["objective"][i] == obj and tab["ratio"][i] is not None]
+            out[tag + p] = float(min(v))
+    return out
 
 
 @register("online.sharing", title="Sharing economy: BD truthfulness audit, roommate and ridesharing ratios", order=60)
