@@ -104,10 +104,6 @@ def _smooth_eval(y, rows, starts, lv, tau, B, want_hess, H, g, soft):  # pragma:
     return f
 
 
-import os
-_DEBUG = os.environ.get('FPPE_DEBUG') == '1'
-
-
 class _Edges:
     """Candidate edges sorted by good, with what the smoothed dual needs."""
 
@@ -174,8 +170,6 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
             if t < 1e-12:
                 break
             t *= 0.5
-        if _DEBUG:
-            print("  newton", tau, steps, t, pn)
         y = yn
         steps += 1
         f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, True, H, g, soft)

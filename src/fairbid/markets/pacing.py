@@ -44,12 +44,34 @@ def _finish(res: MarketResult, instance: MarketInstance) -> MarketResult:
     return res
 
 
+#: ``pacing_fp(method="auto")`` uses the convex program up to this many buyer-good cells and the
+#: scalable path (:func:`fairbid.markets.fppe_large.fppe_large`) above it. Clarabel on the quasi-linear
+#: EG program takes seconds at 10^4 cells and fails (or is inaccurate) from about 2*10^5 cells on.
+AUTO_EG_CELLS = 10_000
+
+
 def pacing_fp(instance: MarketInstance, *, method: str = "auto", solver: str = "CLARABEL", tol: float = 1e-6,
               max_iter: int = 100_000, time_limit: float | None = None, fallback: bool = True) -> MarketResult:
-    """First-price pacing equilibrium (unique): ``method`` ``"eg"`` (quasi-linear EG with cvxpy),
-    ``"pr"`` (proportional response for quasi-linear buyers) or ``"auto"`` (EG up to 2*10^5 cells).
-    With ``fallback`` (default) an EG answer whose violation exceeds ``tol`` after the LP polish is
-    refined by proportional response, and the better one is returned.
+    """First-price pacing equilibrium (unique).
+
+    Parameters
+    ----------
+    method : {"auto", "eg", "large", "pr"}
+        ``"eg"``: quasi-linear Eisenberg-Gale program (cvxpy) plus an exact LP polish; ``"large"``:
+        smoothed dual Newton on candidate edges plus an exact LP finish, verified on the full matrix
+        (:func:`fairbid.markets.fppe_large.fppe_large`); ``"pr"``: proportional response for
+        quasi-linear buyers alone (slow near ties; kept as a baseline). ``"auto"`` (default): ``"eg"`` up
+        to :data:`AUTO_EG_CELLS` (10^4) buyer-good cells, ``"large"`` above.
+    solver : str
+        cvxpy solver of the EG program.
+    tol : float
+        Largest checker violation accepted as ``ok`` (default 1e-6).
+    max_iter, time_limit
+        Proportional response rounds / wall-clock seconds (``"pr"``, and the ``"large"`` time limit).
+    fallback : bool
+        When the chosen method ends above ``tol`` (or its solver fails), try the other exact method
+        (``"eg"`` <-> ``"large"``, ``"eg"`` only up to 2*10^5 cells) and return the better answer, both
+        judged by the checker. ``status`` says ``failed`` if neither reaches ``tol``.
 
     Examples
     --------
@@ -58,32 +80,49 @@ def pacing_fp(instance: MarketInstance, *, method: str = "auto", solver: str = "
     >>> [round(float(a), 4) for a in r.pacing], [round(float(p), 4) for p in r.prices]
     ([0.25], [0.25, 0.25])
     """
-    from fairbid.core.errors import check_choice
+    from fairbid.core.errors import FairbidError, check_choice
 
-    check_choice("method", method, ("auto", "eg", "pr"))
+    check_choice("method", method, ("auto", "eg", "large", "pr"))
+    tol = check_float("tol", tol, 0.0)
     if method == "auto":
-        method = "eg" if instance.valuations.size <= 200_000 else "pr"
-    if method == "eg":
-        from fairbid.core.errors import FairbidError
+        method = "eg" if instance.valuations.size <= AUTO_EG_CELLS else "large"
+    if method == "pr":
+        return _finish(_fppe_pr(instance, tol, max_iter, time_limit), instance)
+    if method == "large":
+        from fairbid.markets.fppe_large import fppe_large
 
-        try:
-            res = _finish(_fppe_eg(instance, solver), instance)
-        except FairbidError:
-            if not fallback:
-                raise
-            # The interior-point solver failed (it does on some 10^5-cell markets): proportional response.
-            alt = _finish(_fppe_pr(instance, tol, max_iter, time_limit), instance)
-            alt.solver = f"cvxpy:{solver} failed -> proportional-response-ql"
-            return alt
-        if fallback and res.violation > tol:
-            # The program's support was not exact enough for the LP polish: refine with proportional
-            # response and keep the better of the two (both judged by the checker).
-            alt = _finish(_fppe_pr(instance, tol, max_iter, time_limit), instance)
+        res = fppe_large(instance, tol=tol, time_limit=time_limit)
+        if res.violation > tol and fallback and instance.valuations.size <= 200_000:
+            try:
+                alt = _finish(_fppe_eg(instance, solver), instance)
+            except FairbidError:
+                return res
             if alt.violation < res.violation:
-                alt.solver = res.solver + " -> proportional-response-ql"
+                alt.solver = res.solver + " failed -> " + alt.solver
+                alt.status = "ok" if alt.violation <= tol else f"failed: violation {alt.violation:.3g} > tol {tol:g}"
                 return alt
         return res
-    return _finish(_fppe_pr(instance, tol, max_iter, time_limit), instance)
+    t0 = time.perf_counter()
+    try:
+        res = _finish(_fppe_eg(instance, solver), instance)
+    except FairbidError:
+        if not fallback:
+            raise
+        res = None
+    if fallback and (res is None or res.violation > tol):
+        # The interior-point answer was not exact enough for the LP polish (or the solver failed):
+        # the scalable exact path, and the better of the two (both judged by the checker).
+        from fairbid.markets.fppe_large import fppe_large
+
+        alt = fppe_large(instance, tol=tol, time_limit=time_limit)
+        if res is None or alt.violation < res.violation:
+            alt.solver = (f"cvxpy:{solver}" if res is None else res.solver) + " failed -> " + alt.solver
+            res = alt
+    assert res is not None
+    res.seconds = time.perf_counter() - t0
+    if res.violation > tol:
+        res.status = f"failed: violation {res.violation:.3g} > tol {tol:g}"
+    return res
 
 
 def _fppe_eg(instance: MarketInstance, solver: str, polish: bool = True) -> MarketResult:
