@@ -194,6 +194,24 @@ def test_bd_no_profitable_edge_misreport(seed):
     assert rep.evaluations > 9 * 20
 
 
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10**6), n=st.integers(2, 7), integer=st.booleans())
+def test_bd_audit_property(seed, n, integer):
+    # The talk's theorem as a property: no resource report and no set of hidden edges (nor both) pays.
+    rep = audit_sharing(_random_net(seed, n, 0.5, integer), "bd", optimise=False)
+    assert not rep.profitable and rep.max_gain <= 1e-9
+
+
+def test_extreme_weights_exact():
+    # Path a-b-c, w = (1e300, 1e-300, 3): B = {a, c}, alpha = 1e-300 / (1e300 + 3) underflows in floats;
+    # the exact flow still gives U_b = 1e300 + 3 and U_a = 1e-300 * 1e300 / (1e300 + 3) = 1e-300.
+    net = sharing_network({"a": 1e300, "b": 1e-300, "c": 3}, [("a", "b"), ("b", "c")])
+    u = bottleneck_decomposition(net, "auto").utilities
+    assert u[1] == pytest.approx(1e300) and u[0] == pytest.approx(1e-300) and 0 <= u[2] < 1e-299
+    with pytest.raises(FairbidError, match="far apart"):
+        bottleneck_decomposition(net, "enumerate")
+
+
 def test_bd_audit_exact_flow_method():
     # The same verdict with the exact flow decomposition on a 12-node network (auto would enumerate).
     net = _random_net(3, 12, p=0.3, integer=True)

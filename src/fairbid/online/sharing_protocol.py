@@ -313,9 +313,11 @@ def _max_min_ratio_set_enum(rem: list[int], adj: list[set[int]], w: np.ndarray) 
                 A[idx[v], idx[u]] = 1.0
     masks = np.arange(1, 2 ** k, dtype=np.int64)
     member = ((masks[:, None] >> np.arange(k)) & 1).astype(float)
-    wr = w[rem]
+    wr = w[rem] / w[rem].max()  # ratios are scale-free; this keeps sums of huge weights finite
     gam = (member @ A) > 0
-    ratio = (gam @ wr) / (member @ wr)
+    ws = member @ wr
+    # a set whose weight underflows to 0 after scaling cannot be ranked: left out (then 'flow' is needed)
+    ratio = np.divide(gam @ wr, ws, out=np.full(len(ws), np.inf), where=ws > 0)
     amin = ratio.min()
     near = ratio <= amin * (1 + 1e-12)
     sel = member[near].any(axis=0)
@@ -330,15 +332,17 @@ def bottleneck_decomposition(net: SharingNetwork, method: str = "auto") -> Decom
     net : SharingNetwork
     method : {"auto", "flow", "enumerate"}
         ``flow`` is exact (parametric min cut on exact integers); ``enumerate`` checks every subset
-        (at most :data:`ENUM_MAX` nodes); ``auto`` enumerates up to :data:`AUTO_ENUM` nodes, else flow.
+        (at most :data:`ENUM_MAX` nodes); ``auto`` enumerates up to :data:`AUTO_ENUM` nodes whose
+        weights lie within a factor 1e9 of each other, else flow.
 
     Returns
     -------
     Decomposition
     """
     check_choice("method", method, METHODS)
-    if method == "auto":
-        method = "enumerate" if net.n <= AUTO_ENUM else "flow"
+    if method == "auto":  # enumeration works in floats: only for small networks with moderate weights
+        moderate = bool(net.weights.max() <= 1e9 * net.weights.min())
+        method = "enumerate" if net.n <= AUTO_ENUM and moderate else "flow"
     if method == "enumerate" and net.n > ENUM_MAX:
         raise FairbidError("method", f"'enumerate' handles at most {ENUM_MAX} nodes", net.n)
     adj = _adjacency_sets(net.n, net.edges)
@@ -361,17 +365,20 @@ def bottleneck_decomposition(net: SharingNetwork, method: str = "auto") -> Decom
         Bl, Cl = sorted(B), sorted(C)
         if af >= 1 - 1e-12 and method == "enumerate":
             af = 1.0  # alpha never exceeds 1; a float 1 - 1e-16 is the alpha = 1 block
-        if af == 0:
+        if not C:  # isolated vertices (alpha = 0 exactly): nothing to receive
             U[Bl] = 0.0
         elif B == C:
             U[Bl] = w[Bl]
+        elif method == "flow":  # exact alpha: no underflow when weights are far apart
+            a = exact[-1]
+            U[Bl] = [float(a * Fraction(float(w[v]))) for v in Bl]
+            U[Cl] = [float(Fraction(float(w[u])) / a) for u in Cl]
         else:
+            if af == 0:
+                raise FairbidError("method", "'enumerate' cannot resolve weights this far apart; use 'flow'",
+                                   f"max/min weight {w.max():.3g}/{w.min():.3g}")
             U[Bl] = af * w[Bl]
             U[Cl] = w[Cl] / af
-            if method == "flow":
-                a = exact[-1]
-                U[Bl] = [float(a * Fraction(float(w[v]))) for v in Bl]
-                U[Cl] = [float(Fraction(float(w[u])) / a) for u in Cl]
         alphas.append(af)
         pairs.append((Bl, Cl))
         rem = [v for v in rem if v not in B and v not in C]
@@ -487,7 +494,7 @@ def proportional_response(net: SharingNetwork, *, iterations: int = 100_000, tol
     w = net.weights
     deg = net.degrees()
     x = w[src] / deg[src] if x0 is None else np.asarray(x0, dtype=float).copy()
-    U = np.bincount(dst, x, minlength=net.n)
+    U = np.bincount(dst, x, minlength=net.n).astype(float)
     scale = tol * float(w.max())
     t = 0
     converged = len(src) == 0
