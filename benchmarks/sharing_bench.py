@@ -1,6 +1,6 @@
 """Sharing economy (fairbid.online.sharing_*): exact solvers against their fast peers on the same input.
 
-* Bottleneck decomposition, exact (parametric min cut, networkx on exact integers) vs proportional
+* Bottleneck decomposition, exact (LP warm start, then parametric min cut with networkx on exact integers) vs proportional
   response dynamics (numpy, until utilities move < 1e-12 per round or 20000 rounds): time ratio and
   PR's distance to the exact utilities. Random sparse graph, n nodes, 3n edges, weights U[0.1, 1.1].
 * Roommates: the 1/2-approximation vs the HiGHS MIP (30 people, 15 rooms): time ratio, welfare ratio.
@@ -45,7 +45,7 @@ def main() -> None:
     roommates_approx(*random_roommates(2, seed=0))
     roommates_exact(*random_roommates(2, seed=0))
     rideshare_match_assign(*random_rides(2, seed=0))
-    for n in (100, 300):
+    for n in (100, 300, 1000):
         net = _graph(n, n)
         t = time.perf_counter()
         dec = bottleneck_decomposition(net, "flow")
