@@ -306,6 +306,8 @@ def sharing_cmd(instance: Annotated[Path, typer.Option(
         raise FairbidError("--rule", "only the audit uses another rule; add --audit", rule)
     if nodes is not None and not audit:
         raise FairbidError("--nodes", "needs --audit", nodes)
+    import json
+
     from fairbid.online.sharing_protocol import (audit_sharing, bottleneck_decomposition, equilibrium_allocation,
                                                  load_sharing_instance, proportional_response)
 
@@ -342,7 +344,12 @@ def sharing_cmd(instance: Annotated[Path, typer.Option(
                                            "rule": rule, "method": method, "sybil": sybil, "nodes": nodes,
                                            "pr_iterations": iterations}, result,
              tables={"utilities": {"node": list(net.nodes), "weight": net.weights.tolist(),
-                                   "utility": dec.utilities.tolist()}})
+                                   "utility": dec.utilities.tolist()}}
+             | ({"audit": {"node": [r["node"] for r in result["audit"]["per_node"]],
+                           "truthful_utility": [r["truthful_utility"] for r in result["audit"]["per_node"]],
+                           "max_gain": [r["max_gain"] for r in result["audit"]["per_node"]],
+                           "deviation": [json.dumps(r["deviation"]) for r in result["audit"]["per_node"]]}}
+                if audit else {}))
     emit(result, json_mode, title="network resource sharing")
 
 

@@ -23,7 +23,8 @@ Computed here three ways:
   capacity w_u; the cut of S is ``alpha w(V \\ S) + w(Gamma(S))``), with the weights turned into exact
   integers (every float is a dyadic rational) and networkx's max flow on Python integers, so ties
   are decided exactly. The maximal minimizer is read off the maximal min cut (nodes that cannot reach
-  the sink in the residual graph).
+  the sink in the residual graph). Levels with many nodes start from the support of the
+  Charnes-Cooper LP's optimum (HiGHS), usually leaving one confirming max flow per level.
 * ``method="enumerate"`` (independent reference, at most ``ENUM_MAX`` nodes): alpha of every subset,
   vectorized in numpy; near-ties within a relative ``1e-12`` count as ties.
 * :func:`proportional_response`: the dynamics ``x_vu(t+1) = w_v x_uv(t) / U_v(t)`` from equal split;
