@@ -466,7 +466,7 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
             from scipy.sparse.linalg import spsolve
 
             H = sp.csc_matrix((np.r_[v, P], (np.r_[r, np.arange(m)], np.r_[c, np.arange(m)])), shape=(m, m))
-            d = -spsolve(H, g)
+            d = -spsolve(H, g, permc_spec="MMD_AT_PLUS_A")
         dec = float(-g @ d)          # Newton decrement squared: twice the predicted decrease
         if not np.isfinite(dec) or dec <= 1e-11 * Btot:
             break
@@ -537,7 +537,7 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
         ``solver`` names the path that produced it; ``violation`` is the checker's.
     """
     from fairbid.markets.check import check_equilibrium
-    from fairbid.markets.polish import forest_equilibrium, lp_polish_edges, spanning_forest
+    from fairbid.markets.polish import forest_equilibrium, lp_polish_edges, spanning_forest, transport_polish
 
     tol = check_float("tol", tol, 0.0)
     pr_rounds = check_int("pr_rounds", pr_rounds, 1, 10**6)
@@ -628,19 +628,30 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
             forest[sel[spanning_forest(n, m, rows[sel], idx[sel], s[sel])]] = True
             er, ec = rows[forest], idx[forest]
             P, beta, spend_e, ok = forest_equilibrium(er, ec, V[er, ec], B, m)
-            if ok and spend_e.min() >= -1e-12 * B.max() and (P > 0).all():
+            if ok and (P > 0).all():
                 mbb_full = _mbb_full(V, P)
                 viol = float((1.0 - (1.0 / beta) / mbb_full).max())
-                if viol <= 1e-12:
+                spend_x = None
+                if viol <= 1e-12 and spend_e.min() >= -1e-12 * B.max():
+                    spend_x, how = (er, ec, np.maximum(spend_e, 0.0)), "exact-forest"
+                elif viol <= 1e-12:
+                    # The prices are an equilibrium's but the forest's split is not (ties: the spending
+                    # graph has cycles): find a non-negative split on the tight edges (transportation LP).
+                    tr, tc = rows[sel], idx[sel]
+                    tight = V[tr, tc] / P[tc] >= (1.0 - 1e-12) * mbb_full[tr]
+                    got = transport_polish(n, m, tr[tight], tc[tight], B, P)
+                    if got is not None:
+                        spend_x, how = (tr[tight], tc[tight], got), "exact-prices+HiGHS-transport"
+                if spend_x is not None:
                     x = np.zeros((n, m))
-                    x[er, ec] = np.maximum(spend_e, 0.0) / P[ec]
-                    res = consider(MarketResult("fisher-linear", P / instance.supply, x, B.copy(),
-                                                solver="proportional-response+smoothed-dual-Newton+exact-forest",
+                    x[spend_x[0], spend_x[1]] = spend_x[2] / P[spend_x[1]]
+                    res = consider(MarketResult("fisher-linear", P / instance.supply, x, (x * P[None, :]).sum(axis=1),
+                                                solver="proportional-response+smoothed-dual-Newton+" + how,
                                                 iterations=iters))
                     found = res.violation <= tol
                     if found:
                         break
-                else:
+                elif viol > 1e-12:
                     # Is a better good missing from the candidates? (inside them the forest is consistent)
                     bang_c = V[rows, idx] / P[idx]
                     mbb_c = np.zeros(n)

@@ -334,3 +334,26 @@ def lp_polish_edges(n: int, m: int, rows: np.ndarray, cols: np.ndarray, vals: np
     spend = np.zeros(rows.size)
     spend[sup] = np.maximum(res.x[:k], 0.0)
     return spend, np.maximum(res.x[oP:oP + m], 0.0), res.x[oB:]
+
+
+def transport_polish(n: int, m: int, rows: np.ndarray, cols: np.ndarray, B: np.ndarray,
+                     P: np.ndarray) -> np.ndarray | None:
+    """Spending ``b >= 0`` on the edges ``(rows, cols)`` with row sums ``B`` and column sums ``P`` (HiGHS).
+
+    With exact equilibrium prices known (ties make the spending graph hold cycles, so peeling a forest
+    can give negative money while a non-negative split exists), what is left is a transportation
+    feasibility problem: every buyer spends her budget, every good collects its price, only on the
+    given (maximum bang-per-buck) edges. Returns the spending per edge, or None when infeasible.
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    k = rows.size
+    e = np.arange(k)
+    A = sp.vstack([sp.coo_matrix((np.ones(k), (rows, e)), shape=(n, k)),
+                   sp.coo_matrix((np.ones(k), (cols, e)), shape=(m, k))]).tocsr()
+    # The two sides carry the same total; drop one row so the system is not rank-deficient by design.
+    res = linprog(np.zeros(k), A_eq=A[:-1], b_eq=np.r_[B, P][:-1], bounds=(0, None), method="highs")
+    if res.status != 0:
+        return None
+    return np.maximum(res.x, 0.0)
