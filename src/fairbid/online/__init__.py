@@ -42,6 +42,7 @@ from fairbid.online.sharing_assignment import (
     rideshare_match_assign,
     roommates_approx,
     roommates_exact,
+    worst_ratio_search,
 )
 from fairbid.online.sharing_protocol import (
     SHARING_RULES,
@@ -82,5 +83,5 @@ __all__ = [
     "SHARING_RULES", "Decomposition", "SharingAudit", "SharingNetwork", "audit_sharing", "bottleneck_decomposition",
     "equilibrium_allocation", "load_sharing_instance", "proportional_response", "sharing_network", "sharing_utilities",
     "pair_costs", "random_rides", "random_roommates", "rideshare_exact", "rideshare_match_assign", "roommates_approx",
-    "roommates_exact",
+    "roommates_exact", "worst_ratio_search",
 ]
