@@ -1,0 +1,482 @@
+"""Second-price pacing equilibria on small and medium markets: smoothed pacing dynamics, an exact LP on
+the structure they reach, and the MIP when that fails.
+
+A second-price pacing equilibrium (SPPE; Conitzer, Kroer, Sodomka, Stier-Moses, *Multiplicative Pacing
+Equilibria in Auction Markets*, OR 2022) is PPAD-hard to find (Chen, Kroer, Kumar 2021), so no method is
+complete; this one is judged by :func:`fairbid.markets.check_equilibrium` and says ``failed`` otherwise.
+
+1. **Dynamics.** Budget-pacing updates ``log alpha_i += eta tau log(B_i / spend_i)`` (``alpha <= 1``) where the
+   spend is smoothed: good ``j`` goes to bidder ``i`` with the softmax weight of her bid (temperature
+   ``tau`` relative to the top bid) and she pays the highest *other* bid (the second price if she is on
+   top). ``tau`` falls from ``1e-2`` to ``1e-6`` while the multipliers settle. Starts: ``alpha = 1``, then
+   random ``U[0.3, 1]`` starts from ``seed``.
+2. **Exact finish.** The point fixes a *structure*: for every good the set of (near-)tied top bidders
+   and, when the top is unique, the price setter; and which buyers are paced. On a fixed structure the
+   SPPE conditions are linear in ``(alpha, p, s)`` with ``s_ij`` the money ``i`` spends on ``j`` (one LP,
+   scipy/HiGHS): a sole winner pays ``p_j = alpha_k v_kj`` of the price setter ``k`` and bids at least
+   that, tied winners all bid ``p_j`` and split ``sum_i s_ij = p_j``, every other bid is at most ``p_j``,
+   paced buyers spend ``B_i`` and unpaced ones (``alpha_i = 1``) at most ``B_i``. Any feasible point is an
+   exact SPPE. Tie tolerances ``theta`` from ``1e-9`` to ``1e-2`` are tried in turn.
+3. **MIP.** If no start gives a verified equilibrium, :func:`fairbid.markets.pacing.pacing_sp_mip` gets
+   the remaining time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from fairbid.core.errors import check_float, check_int
+from fairbid.markets.instance import MarketInstance
+from fairbid.markets.result import MarketResult
+
+#: First and last temperature of the Newton path (relative bid tolerance).
+TAU_START, TAU_END = 1e-2, 1e-9
+
+#: Tie tolerances of the structure LP (relative to the good's top bid), tried in this order.
+THETAS = (1e-9, 1e-7, 1e-5, 1e-4, 1e-3, 1e-2)
+
+
+def _soft(V: np.ndarray, logV: np.ndarray, y: np.ndarray, tau: float,
+          jac: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Smoothed spend of every buyer at log-multipliers ``y`` and its Jacobian ``d spend / d y``.
+
+    Good ``j`` goes to bidder ``i`` with weight ``w_ij = softmax_i((y_i + log v_ij) / tau)`` (a
+    temperature on log-bids, so ``tau`` is a relative bid tolerance) and she pays the highest *other* bid
+    ``o_ij`` (the second price when she is on top). ``spend_i = sum_j w_ij o_ij``;
+    ``J_ik = sum_j w_ij o_ij (delta_ik - w_kj) / tau + sum_j w_ij o_ij [k sets i's price on j]``.
+    """
+    n, m = V.shape
+    lb = y[:, None] + logV                               # -inf where v_ij = 0
+    mx = lb.max(axis=0)
+    w = np.exp(np.maximum((lb - mx[None, :]) / tau, -745.0)) * (V > 0)
+    w /= np.maximum(w.sum(axis=0, keepdims=True), 1e-300)
+    bids = np.exp(lb)
+    cols = np.arange(m)
+    if n == 1:
+        return np.zeros(1), (np.zeros((1, 1)) if jac else None)
+    order = np.argpartition(-bids, 1, axis=0)[:2]
+    t1, t2 = order[0], order[1]
+    swap = bids[t2, cols] > bids[t1, cols]
+    t1, t2 = np.where(swap, t2, t1), np.where(swap, t1, t2)
+    O = np.broadcast_to(bids[t1, cols], (n, m)).copy()
+    O[t1, cols] = bids[t2, cols]
+    WO = w * O
+    spend = WO.sum(axis=1)
+    if not jac:
+        return spend, None
+    J = -(WO @ w.T) / tau
+    J[np.diag_indices(n)] += spend / tau
+    K = np.broadcast_to(t1, (n, m)).copy()               # who sets i's price on j
+    K[t1, cols] = t2
+    np.add.at(J, (np.repeat(np.arange(n), m), K.ravel()), WO.ravel())
+    return spend, J
+
+
+def _dynamics(V: np.ndarray, logV: np.ndarray, B: np.ndarray, y: np.ndarray, eta: float, iters: int,
+              tau: float = 1e-2) -> np.ndarray:
+    """Smoothed budget-pacing updates ``y_i += eta tau log(B_i / spend_i)`` at one temperature (a warm
+    start for the Newton path): a share moves by O(1) when a log-bid moves by ``tau``, so larger steps
+    only make near-tied bidders take turns."""
+    for _ in range(iters):
+        spend, _ = _soft(V, logV, y, tau, jac=False)
+        lr = np.log(np.where(spend > 0, B / np.maximum(spend, 1e-300), 2.0))
+        new = np.clip(y + np.clip(eta * tau * lr, -0.2, 0.2), np.log(1e-9), 0.0)
+        moved = float(np.abs(new - y).max())
+        y = new
+        if moved < 1e-3 * tau:
+            break
+    return y
+
+
+def _newton_stage(V: np.ndarray, logV: np.ndarray, B: np.ndarray, y: np.ndarray, tau: float,
+                  max_newton: int) -> tuple[np.ndarray, float]:
+    """Semismooth Newton on ``Phi(y) = min(-y, (B - spend_tau(y)) / B) = 0`` (paced buyers spend their
+    budget, unpaced ones have ``y = 0`` and spend at most it), with steps capped at ``10 tau`` and a
+    backtracking search on ``max |Phi|``. Returns the point and its residual."""
+    n = y.size
+    eye = np.eye(n)
+    # Residuals below rounding noise (eps |y| / tau relative spend change) are not asked for.
+    floor = 1e-13 + 1e-15 / tau
+    nrm = np.inf
+    for _ in range(max_newton):
+        s, J = _soft(V, logV, y, tau)
+        a, b = -y, (B - s) / B
+        phi = np.minimum(a, b)
+        nrm = float(np.abs(phi).max())
+        if nrm <= floor:
+            break
+        Jp = np.where((a < b)[:, None], -eye, -J / B[:, None])
+        try:
+            d = np.linalg.solve(Jp, -phi)
+        except np.linalg.LinAlgError:
+            d = np.linalg.lstsq(Jp, -phi, rcond=None)[0]
+        if not np.isfinite(d).all():
+            break
+        big = float(np.abs(d).max())
+        if big > 10 * tau:
+            d *= 10 * tau / big
+        t = 1.0
+        while True:
+            yn = np.minimum(y + t * d, 0.0)
+            sn, _ = _soft(V, logV, yn, tau, jac=False)
+            if np.abs(np.minimum(-yn, (B - sn) / B)).max() < (1 - 1e-4 * t) * nrm or t < 1e-6:
+                break
+            t *= 0.5
+        y = yn
+    return y, nrm
+
+
+def _structure_lp(V: np.ndarray, B: np.ndarray, alpha: np.ndarray, theta: float,
+                  unpaced_eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Exact SPPE on the structure of ``alpha`` (see the module docstring); ``(alpha, p, x)`` or None."""
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    n, m = V.shape
+    bids = alpha[:, None] * V
+    top = bids.max(axis=0)
+    near = (bids >= top[None, :] * (1 - theta)) & (V > 0)
+    # variables: alpha (n), p (m), s on winner edges (k)
+    wi, wj = np.nonzero(near)
+    k = wi.size
+    oP, oS = n, n + m
+    nv = n + m + k
+    eq_r, eq_c, eq_v, eq_b = [], [], [], []
+    ub_r, ub_c, ub_v, ub_b = [], [], [], []
+    row_eq = [0]
+    row_ub = [0]
+
+    def eq(cols, vals, rhs):
+        r = row_eq[0]
+        eq_r.extend([r] * len(cols))
+        eq_c.extend(cols)
+        eq_v.extend(vals)
+        eq_b.append(rhs)
+        row_eq[0] += 1
+
+    def ub(cols, vals, rhs):
+        r = row_ub[0]
+        ub_r.extend([r] * len(cols))
+        ub_c.extend(cols)
+        ub_v.extend(vals)
+        ub_b.append(rhs)
+        row_ub[0] += 1
+
+    edge_of = {(int(i), int(j)): e for e, (i, j) in enumerate(zip(wi, wj))}
+    for j in range(m):
+        W = np.flatnonzero(near[:, j])
+        if W.size == 0:                         # nobody values it: price 0, nothing to sell
+            eq([oP + j], [1.0], 0.0)
+            continue
+        others = np.flatnonzero(~near[:, j] & (V[:, j] > 0))
+        if W.size == 1:
+            i = int(W[0])
+            e = edge_of[(i, j)]
+            eq([oS + e, oP + j], [1.0, -1.0], 0.0)             # the sole winner takes all at p_j
+            if others.size == 0:
+                eq([oP + j], [1.0], 0.0)                        # no other bid: second price 0
+                continue
+            kset = others[bids[others, j] >= bids[others, j].max() * (1 - theta)]
+            kk = int(kset[0]) if kset.size == 1 else int(others[np.argmax(bids[others, j])])
+            eq([oP + j, kk], [1.0, -V[kk, j]], 0.0)             # price = price setter's bid
+            ub([oP + j, i], [1.0, -V[i, j]], 0.0)               # winner bids at least p_j
+            for l in others:
+                if l != kk:
+                    ub([int(l), oP + j], [V[l, j], -1.0], 0.0)  # nobody else above p_j
+        else:
+            cols = [oS + edge_of[(int(i), j)] for i in W]
+            eq(cols + [oP + j], [1.0] * len(cols) + [-1.0], 0.0)   # tied winners split the price
+            for i in W:
+                eq([oP + j, int(i)], [1.0, -V[i, j]], 0.0)      # all tied at p_j
+            for l in others:
+                ub([int(l), oP + j], [V[l, j], -1.0], 0.0)
+    paced = alpha < 1 - unpaced_eps
+    for i in range(n):
+        es = np.flatnonzero(wi == i)
+        cols = [oS + int(e) for e in es]
+        if paced[i]:
+            eq(cols, [1.0] * len(cols), B[i]) if cols else None
+            if not cols:
+                return None                     # a paced buyer who wins nothing cannot spend B_i
+        elif cols:
+            ub(cols, [1.0] * len(cols), B[i])
+    lo = np.zeros(nv)
+    hi = np.full(nv, np.inf)
+    hi[:n] = 1.0
+    lo[:n] = np.where(paced, 0.0, 1.0)
+    A_eq = sp.csr_matrix((eq_v, (eq_r, eq_c)), shape=(row_eq[0], nv))
+    A_ub = sp.csr_matrix((ub_v, (ub_r, ub_c)), shape=(row_ub[0], nv)) if row_ub[0] else None
+    res = linprog(np.zeros(nv), A_ub=A_ub, b_ub=np.array(ub_b) if row_ub[0] else None, A_eq=A_eq,
+                  b_eq=np.array(eq_b), bounds=np.c_[lo, hi], method="highs",
+                  options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+    if res.status != 0:
+        return None
+    a = np.clip(res.x[:n], 0.0, 1.0)
+    p = np.maximum(res.x[oP:oS], 0.0)
+    s = np.maximum(res.x[oS:], 0.0)
+    x = np.zeros((n, m))
+    x[wi, wj] = np.where(p[wj] > 0, s / np.where(p[wj] > 0, p[wj], 1.0), 0.0)
+    free = p <= 0                               # zero price: give the good to a top bidder (changes no spend)
+    if free.any():
+        x[:, free] = 0.0
+        x[(a[:, None] * V)[:, free].argmax(axis=0), np.flatnonzero(free)] = 1.0
+    x /= np.maximum(x.sum(axis=0, keepdims=True), 1e-300)
+    return a, p, x
+
+
+def _local_mip(V: np.ndarray, B: np.ndarray, alpha: np.ndarray, width: float,
+               time_limit: float) -> np.ndarray | None:
+    """The SPPE MIP restricted to the neighbourhood of ``alpha`` (scipy.optimize.milp / HiGHS).
+
+    For each good, the candidates ``C_j`` are the bidders within ``width`` (relative) of the second
+    highest bid at ``alpha``; everyone else must bid at most the price (a linear constraint). Binaries
+    exist only on candidate edges: ``w`` (top bidder), ``z`` (designated winner, excluded from the price),
+    ``r`` (price setter), plus ``y_i`` (paced). Goods where the top and the second bid are both more than
+    ``width`` clear of the next have their binaries fixed to that order, so HiGHS only searches the
+    ambiguous goods. Big-M per good is the largest candidate value (bids are at most values).
+    Returns the multipliers of a feasible point (the exact answer is then re-derived by the structure
+    LP), or None.
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, m = V.shape
+    bids = alpha[:, None] * V
+    order = np.argsort(-bids, axis=0, kind="stable")
+    sb = np.take_along_axis(bids, order, axis=0)
+    second = sb[1] if n > 1 else np.zeros(m)
+    cand = (bids >= second[None, :] * (1 - width)) & (V > 0)
+    ci, cj = np.nonzero(cand.T)            # sorted by good: cj = buyer, ci = good
+    gi, bi = ci, cj
+    k = gi.size
+    # variable blocks: alpha n | p m | h m | s k | w k | z k | r k | y n
+    oA, oP, oH, oS = 0, n, n + m, n + 2 * m
+    oW, oZ, oR = oS + k, oS + 2 * k, oS + 3 * k
+    oY = oS + 4 * k
+    nv = oY + n
+    R, C, D, lo, hi = [], [], [], [], []
+    row = [0]
+
+    def add(cols, vals, low, up):
+        R.extend([row[0]] * len(cols))
+        C.extend(cols)
+        D.extend(vals)
+        lo.append(low)
+        hi.append(up)
+        row[0] += 1
+
+    inf = np.inf
+    lb = np.zeros(nv)
+    ub = np.full(nv, inf)
+    ub[oA:oA + n] = 1.0
+    ub[oW:oY + n] = 1.0
+    starts = np.searchsorted(gi, np.arange(m + 1))
+    for j in range(m):
+        es = np.arange(starts[j], starts[j + 1])
+        if es.size == 0:
+            continue
+        if es.size == 1:
+            # a single candidate means no second bid: price 0, she takes it for free
+            lb[oP + j] = ub[oP + j] = 0.0
+            e = int(es[0])
+            lb[oW + e] = lb[oZ + e] = 1.0
+            ub[oS + e] = 0.0
+            ub[oR + e] = 0.0
+            add([oH + j, oA + int(bi[e])], [1.0, -V[bi[e], j]], 0.0, inf)
+            continue
+        M = float(V[bi[es], j].max())
+        for e in es:
+            i = int(bi[e])
+            v = float(V[i, j])
+            add([oH + j, oA + i], [1.0, -v], 0.0, inf)                          # h >= bid
+            add([oH + j, oA + i, oW + e], [1.0, -v, M], -inf, M)                # w -> h <= bid
+            add([oZ + e, oW + e], [1.0, -1.0], -inf, 0.0)                       # z <= w
+            add([oP + j, oA + i, oZ + e], [1.0, -v, M], 0.0, inf)               # p >= bid unless z
+            add([oP + j, oA + i, oR + e], [1.0, -v, M], -inf, M)                # r -> p <= bid
+            add([oR + e, oZ + e], [1.0, 1.0], -inf, 1.0)                        # r + z <= 1
+            add([oS + e, oW + e], [1.0, -M], -inf, 0.0)                         # s only by top bidders
+        add([oZ + int(e) for e in es], [1.0] * es.size, 1.0, 1.0)
+        add([oR + int(e) for e in es], [1.0] * es.size, 1.0, 1.0)
+        add([oS + int(e) for e in es] + [oP + j], [1.0] * es.size + [-1.0], 0.0, 0.0)
+        for l in np.flatnonzero(~cand[:, j] & (V[:, j] > 0)):
+            add([oP + j, oA + int(l)], [1.0, -V[l, j]], 0.0, inf)               # others below the price
+        # Clear goods: the order at alpha is kept (binaries fixed); HiGHS presolve removes them.
+        if n > 2 and sb[0, j] > sb[1, j] * (1 + width) and sb[1, j] > sb[2, j] * (1 + width) and es.size == 2:
+            top_i, sec_i = int(order[0, j]), int(order[1, j])
+            for e in es:
+                i = int(bi[e])
+                w = 1.0 if i == top_i else 0.0
+                lb[oW + e] = ub[oW + e] = w
+                lb[oZ + e] = ub[oZ + e] = w
+                r = 1.0 if i == sec_i else 0.0
+                lb[oR + e] = ub[oR + e] = r
+    for i in range(n):
+        es = np.flatnonzero(bi == i)
+        cols = [oS + int(e) for e in es]
+        add(cols, [1.0] * len(cols), -inf, float(B[i]))                          # no overspending
+        add(cols + [oY + i], [1.0] * len(cols) + [-float(B[i])], 0.0, inf)       # paced -> spends B_i
+        add([oA + i, oY + i], [1.0, 1.0], 1.0, inf)                               # unpaced -> alpha = 1
+    A = sp.csr_matrix((D, (R, C)), shape=(row[0], nv))
+    integrality = np.zeros(nv)
+    integrality[oW:oY + n] = 1
+    res = milp(np.zeros(nv), constraints=LinearConstraint(A, np.array(lo), np.array(hi)),
+               integrality=integrality, bounds=Bounds(lb, ub),
+               options={"time_limit": max(0.05, float(time_limit)), "disp": False})
+    if res.x is None:
+        return None
+    return np.clip(res.x[oA:oA + n], 0.0, 1.0)
+
+
+def _as_result(instance: MarketInstance, alpha: np.ndarray, x: np.ndarray, solver: str) -> MarketResult:
+    from fairbid.markets.check import check_equilibrium
+
+    V = instance.scaled
+    bids = alpha[:, None] * V
+    P = np.sort(bids, axis=0)[-2] if V.shape[0] > 1 else np.zeros(V.shape[1])
+    r = MarketResult("pacing-sp", P / instance.supply, x, (x * P[None, :]).sum(axis=1), pacing=alpha.copy(),
+                     solver=solver)
+    d = check_equilibrium("pacing-sp", instance, r)
+    r.violation, r.details = d["max"], d
+    return r
+
+
+def pacing_sp_hybrid(instance: MarketInstance, *, tol: float = 1e-6, restarts: int = 200, eta: float = 3.0,
+                     iters: int = 300, max_newton: int = 30, seed: Any = 0, time_limit: float = 60.0, mip: bool = True,
+                     local_widths: tuple[float, ...] = (1e-2, 1e-1), local_time: float = 10.0,
+                     phase1: float = 0.5) -> MarketResult:
+    """Second-price pacing equilibrium: smoothed dynamics + exact structure LP, MIP as the last resort.
+
+    Parameters
+    ----------
+    tol : float
+        A result is ``ok`` only when the checker's largest violation is at most ``tol`` (default 1e-6).
+    restarts : int
+        Most dynamics starts: ``alpha = 1`` first, then random ``U[0.3, 1]`` starts from ``seed``
+        (default 200; they stop at ``phase1 * time_limit``).
+    eta : float
+        Pacing update ``log alpha_i += eta * tau * log(B_i / spend_i)`` at temperature ``tau``
+        (default 3, the best of 1, 3, 10 on random 20 x 50 markets).
+    iters : int
+        Update rounds per temperature (default 400).
+    seed : int, SeedSequence or Generator
+        Random starts.
+    time_limit : float
+        Seconds for everything; the MIP gets what the dynamics left (default 60).
+    local_widths : tuple of float
+        Candidate widths of the local MIP (:func:`_local_mip`) tried after each start whose structure
+        LP fails (defaults 1e-2 then 1e-1).
+    local_time : float
+        Seconds per local MIP (default 10).
+    phase1 : float
+        Share of ``time_limit`` for the cheap starts before the local MIP (default 0.5).
+    mip : bool
+        Hand the instance to :func:`fairbid.markets.pacing.pacing_sp_mip` when the dynamics fail.
+
+    Returns
+    -------
+    MarketResult
+        ``status`` ``"ok"`` (checker violation <= ``tol``) or ``"failed: ..."`` with the best point found.
+    """
+    from fairbid.core.rng import as_generator
+
+    tol = check_float("tol", tol, 0.0)
+    restarts = check_int("restarts", restarts, 1, 10_000)
+    eta = check_float("eta", eta, 0.0, 5.0)
+    iters = check_int("iters", iters, 1, 10**6)
+    time_limit = check_float("time_limit", time_limit, 0.0)
+    rng = as_generator(seed)
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    V, B = instance.scaled, instance.budgets.astype(float)
+    n, m = V.shape
+    best: MarketResult | None = None
+    tried = 0
+    scale = float(V.max())
+
+    def finish(alpha: np.ndarray, how: str, thetas: tuple[float, ...] = THETAS) -> MarketResult | None:
+        out = None
+        for unpaced_eps in (1e-9, 1e-4):
+            for theta in thetas:
+                got = _structure_lp(V, B, alpha, theta, unpaced_eps)
+                if got is None:
+                    continue
+                r = _as_result(instance, got[0], got[2], how)
+                if out is None or r.violation < out.violation:
+                    out = r
+                if r.violation <= tol:
+                    return out
+        return out
+
+    # Phase 1: starts (dynamics at tau = 1e-2, then the Newton path with an exact finish at every
+    # temperature from 1e-4 on). Phase 2: the local MIP around the closest points.
+    logV = np.log(np.where(V > 0, V, 1.0))
+    logV[V <= 0] = -np.inf
+    near: list[tuple[float, np.ndarray]] = []
+    phase1_end = t0 + phase1 * time_limit
+    for start in range(restarts):
+        if time.perf_counter() > phase1_end and start > 0:
+            break
+        tried += 1
+        y = np.zeros(n) if start == 0 else np.log(rng.uniform(0.3, 1.0, n))
+        y = _dynamics(V, logV, B, y, eta, iters)
+        start_best: MarketResult | None = None
+        # Adaptive continuation in tau: a step that Newton cannot finish is retried shorter (the
+        # smoothed equilibrium moves fast near changes of the tie structure).
+        tau, f = TAU_START, 3.0
+        y, _ = _newton_stage(V, logV, B, y, tau, max_newton)
+        while tau > TAU_END and f > 1.001 and time.perf_counter() < deadline:
+            y2, res_norm = _newton_stage(V, logV, B, y, tau / f, max_newton)
+            if res_norm > 1e-9 + 1e-14 * f / tau:
+                f = f ** 0.5
+                continue
+            tau, y, f = tau / f, y2, min(f * 1.5, 10.0)
+            if tau > 1e-4:
+                continue
+            r = finish(np.exp(y), "pacing-Newton-path+structure-LP(HiGHS)", (30 * tau, 1000 * tau))
+            if r is not None and (start_best is None or r.violation < start_best.violation):
+                start_best = r
+            if start_best is not None and start_best.violation <= tol:
+                break
+        alpha = np.exp(y)
+        if start_best is None:
+            bids = alpha[:, None] * V
+            x = (bids >= bids.max(axis=0, keepdims=True)) * 1.0
+            x /= np.maximum(x.sum(axis=0, keepdims=True), 1e-300)
+            start_best = _as_result(instance, alpha, x, "pacing-Newton-path")
+        near.append((start_best.violation, alpha))
+        if best is None or start_best.violation < best.violation:
+            best = start_best
+        if best.violation <= tol:
+            break
+    near.sort(key=lambda t: t[0])
+    for _, alpha in near[:3]:
+        if best.violation <= tol:
+            break
+        for width in local_widths:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                break
+            a2 = _local_mip(V / scale, B / scale, alpha, width, min(left, local_time))
+            if a2 is None:
+                continue
+            r = finish(a2, "pacing-dynamics+local-MIP+structure-LP(HiGHS)")
+            if r is not None and r.violation < best.violation:
+                best = r
+            if best.violation <= tol:
+                break
+    assert best is not None
+    if best.violation > tol and mip and time.perf_counter() < deadline:
+        from fairbid.markets.pacing import pacing_sp_mip
+
+        r = pacing_sp_mip(instance, time_limit=max(0.1, deadline - time.perf_counter()))
+        if r.violation < best.violation:
+            r.solver = "pacing-dynamics failed -> " + r.solver
+            best = r
+    best.seconds = time.perf_counter() - t0
+    best.iterations = tried
+    best.status = "ok" if best.violation <= tol else \
+        f"failed: no verified equilibrium in {time_limit:g} s (best violation {best.violation:.3g}, {tried} starts)"
+    return best
