@@ -472,6 +472,9 @@ def pacing_sp_hybrid(instance: MarketInstance, *, tol: float = 1e-6, restarts: i
         from fairbid.markets.pacing import pacing_sp_mip
 
         r = pacing_sp_mip(instance, time_limit=max(0.1, deadline - time.perf_counter()))
+        if r.violation > tol and np.isfinite(r.violation):
+            # MIP tolerances: re-derive the exact point on the structure the MIP found.
+            r = finish(r.pacing, "milp:HiGHS+structure-LP(HiGHS)") or r
         if r.violation < best.violation:
             r.solver = "pacing-dynamics failed -> " + r.solver
             best = r
