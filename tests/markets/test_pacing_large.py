@@ -93,3 +93,21 @@ def test_bad_parameters():
         fppe_large(inst, band=2.0)
     with pytest.raises(FairbidError, match="method"):
         pacing_fp(inst, method="simplex")
+
+
+def test_edge_markets_by_hand():
+    # One buyer, values (1, 2, 0), B = 1: alone she pays her own paced bids, alpha (1 + 2) = 1, alpha = 1/3;
+    # the good she does not value stays unsold at price 0.
+    one = make_instance([[1.0, 2.0, 0.0]], [1.0])
+    r = pacing_fp(one, method="large")
+    assert r.status == "ok" and np.allclose(r.pacing, [1 / 3], atol=1e-12)
+    assert np.allclose(r.prices, [1 / 3, 2 / 3, 0.0], atol=1e-12)
+    # Nobody values good 1; on good 0 buyer 1 bids 2 alpha_1, buyer 0 at most 1. If buyer 1 won alone she
+    # would pay 2 alpha_1 = 1/2 (alpha_1 = 1/4, bid 1/2) while buyer 0 wins nothing and must be unpaced,
+    # bidding 1 > 1/2: impossible. So they tie at price 1 = 2 alpha_1 (alpha_1 = 1/2, spends 1/2 = B_1 on
+    # half the good) and buyer 0, unpaced, gets the other half for 1/2 <= B_0.
+    zero = make_instance([[1.0, 0.0], [2.0, 0.0]], [0.5, 0.5])
+    r = pacing_fp(zero, method="large")
+    assert r.status == "ok" and np.allclose(r.pacing, [1.0, 0.5], atol=1e-12)
+    assert np.allclose(r.prices, [1.0, 0.0], atol=1e-12)
+    assert np.allclose(r.allocation[:, 0], [0.5, 0.5], atol=1e-12)

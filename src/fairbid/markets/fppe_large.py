@@ -232,7 +232,6 @@ def _result(instance: MarketInstance, E: _Edges, support: np.ndarray, b: np.ndar
     """Market result from support spending and multipliers; prices are the top paced bids (first price)."""
     V = instance.scaled
     n, m = V.shape
-    P = np.zeros(m)
     si = np.flatnonzero(support)
     # Price = top paced bid over the full matrix (equals the LP's price when nothing outbids it).
     P = _col_max_scaled(V, beta)
@@ -301,7 +300,8 @@ def _rough_pacing(V: np.ndarray, B: np.ndarray, rounds: int) -> np.ndarray:
     for _ in range(rounds):
         _prql_step(Vc, b, d, p, B, p_new)
         p, p_new = p_new, p
-    u = (Vc * (b / p[None, :])).sum(axis=1) + d
+    share = b / np.where(p > 0, p, 1.0)[None, :]         # goods nobody values have p = 0 and no bids
+    u = (Vc * share).sum(axis=1) + d
     return np.minimum(1.0, B / u)
 
 

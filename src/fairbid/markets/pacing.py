@@ -195,10 +195,10 @@ def _prql_step(V, b, d, p_old, B, p_new):  # pragma: no cover - numba
 def _fppe_from_bids(V: np.ndarray, b: np.ndarray, d: np.ndarray, B: np.ndarray, supply: np.ndarray) -> MarketResult:
     """Pacing, prices and allocation consistent with the current PR state (what the checker judges)."""
     p = b.sum(axis=0)
-    u = (V * (b / p[None, :])).sum(axis=1) + d
+    x = b / np.where(p > 0, p, 1.0)[None, :]     # a good nobody values has no bids (p = 0)
+    u = (V * x).sum(axis=1) + d
     alpha = np.minimum(1.0, B / u)
     P = (alpha[:, None] * V).max(axis=0)
-    x = b / p[None, :]
     spend = (x * P[None, :]).sum(axis=1)
     return MarketResult("pacing-fp", P / supply, x, spend, pacing=alpha, solver="proportional-response-ql")
 
