@@ -56,13 +56,15 @@ def test_medium_markets_solved():
 
 
 def test_failure_is_reported_not_hidden():
-    # On this 5 x 8 market the smoothed path from alpha = 1 folds back near tau = 5e-3 (continuation
-    # cannot go on) and the structure LP has nothing exact to finish from; with one start and no MIPs the
-    # solver must say so, and what it returns must indeed fail the checker.
+    # On this 5 x 8 market the smoothed path from alpha = 1 folds back near tau = 5e-3. Without the
+    # arclength step through folds (max_folds=0), one start and no MIPs, the solver cannot get there; it
+    # must say so, and what it returns must indeed fail the checker. With the fold step it succeeds.
     inst = random_instance(5, 8, seed=9)
-    r = pacing_sp_hybrid(inst, restarts=1, local_widths=(), mip=False, time_limit=5.0)
+    r = pacing_sp_hybrid(inst, restarts=1, local_widths=(), mip=False, max_folds=0, time_limit=5.0)
     assert r.status.startswith("failed")
     assert check_equilibrium("pacing-sp", inst, r.to_dict())["max"] > 1e-6
+    ok = pacing_sp_hybrid(inst, restarts=1, local_widths=(), mip=False, time_limit=20.0)
+    assert ok.status == "ok" and check_equilibrium("pacing-sp", inst, ok.to_dict())["max"] <= 1e-6
     # The older iterative baseline on a 20 x 50 market also fails, and says so.
     big = random_instance(20, 50, seed=0)
     it = pacing_sp_iterative(big, max_iter=50, restarts=1, time_limit=2.0)

@@ -138,6 +138,102 @@ def _newton_stage(V: np.ndarray, logV: np.ndarray, B: np.ndarray, y: np.ndarray,
     return y, nrm
 
 
+def _phi_full(V: np.ndarray, logV: np.ndarray, B: np.ndarray, y: np.ndarray,
+              s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``Phi(y, s)`` with ``tau = e^s`` and its Jacobians in ``y`` (n x n) and in ``s`` (n).
+
+    ``d w_ij / d s = -(w_ij / tau) (l_ij - sum_k w_kj l_kj)`` for the log-bids ``l``; the prices paid do not
+    depend on ``tau``.
+    """
+    tau = float(np.exp(s))
+    n = y.size
+    spend, J = _soft(V, logV, y, tau)
+    lb = y[:, None] + logV
+    mx = lb.max(axis=0)
+    w = np.exp(np.maximum((lb - mx[None, :]) / tau, -745.0)) * (V > 0)
+    w /= np.maximum(w.sum(axis=0, keepdims=True), 1e-300)
+    lf = np.where(V > 0, lb - mx[None, :], 0.0)
+    dev = lf - (w * lf).sum(axis=0, keepdims=True)
+    bids = np.exp(lb)
+    cols = np.arange(V.shape[1])
+    order = np.argsort(-bids, axis=0, kind="stable")
+    O = np.broadcast_to(bids[order[0], cols], bids.shape).copy()
+    O[order[0], cols] = bids[order[1], cols] if n > 1 else 0.0
+    ds_spend = (O * (-(w / tau) * dev)).sum(axis=1)
+    a, b = -y, (B - spend) / B
+    use_a = a < b
+    phi = np.where(use_a, a, b)
+    Jy = np.where(use_a[:, None], -np.eye(n), -J / B[:, None])
+    Js = np.where(use_a, 0.0, -ds_spend / B)
+    return phi, Jy, Js
+
+
+def _arclength(V: np.ndarray, logV: np.ndarray, B: np.ndarray, y: np.ndarray, tau: float, y_prev: np.ndarray,
+               tau_prev: float, deadline: float, max_steps: int = 400) -> tuple[np.ndarray, float] | None:
+    """Follow the smoothed-equilibrium path through a fold (pseudo-arclength continuation).
+
+    Where the path turns back in ``tau`` (plain continuation stalls), the unknowns become ``(y, s)`` with
+    ``s = log tau`` and the path is followed by its tangent (the null vector of ``[Phi_y | Phi_s]``, in the
+    metric ``|dy| / tau + |ds|`` because shares change over ``tau`` in log-bids), a predictor step and a
+    Newton corrector on ``Phi = 0`` plus the arclength condition (Keller 1977). Oriented by the secant from
+    the previous point; returns once ``tau`` is a factor 3 below the fold, or None.
+    """
+    s, s_fold = float(np.log(tau)), float(np.log(tau))
+    z = np.r_[y, s]
+    prev = np.r_[y_prev, np.log(tau_prev)]
+    n = y.size
+    h = 0.3
+
+    def metric(t_s: float) -> np.ndarray:
+        return np.r_[np.full(n, 1.0 / np.exp(t_s)), 1.0]
+
+    direction = (z - prev) * metric(s)
+    for _ in range(max_steps):
+        if time.perf_counter() > deadline:
+            return None
+        phi, Jy, Js = _phi_full(V, logV, B, z[:n], z[n])
+        D = metric(z[n])
+        A = np.c_[Jy, Js] / D[None, :]            # Jacobian in scaled coordinates
+        try:
+            t = np.linalg.svd(A)[2][-1]
+        except np.linalg.LinAlgError:
+            return None
+        if t @ direction < 0:
+            t = -t
+        while h > 1e-7:
+            zp = z + h * t / D
+            zc = zp.copy()
+            ok = False
+            for _ in range(12):
+                ph, Jy2, Js2 = _phi_full(V, logV, B, zc[:n], zc[n])
+                r = np.r_[ph, (t * D) @ (zc - zp)]
+                if np.abs(ph).max() <= 1e-11 + 1e-15 / np.exp(zc[n]):
+                    ok = True
+                    break
+                M = np.r_[np.c_[Jy2, Js2], (t * D)[None, :]]
+                try:
+                    dz = np.linalg.solve(M, -r)
+                except np.linalg.LinAlgError:
+                    break
+                if not np.isfinite(dz).all():
+                    break
+                zc = zc + dz
+                zc[:n] = np.minimum(zc[:n], 0.0)
+                if zc[n] > 0.0:                   # tau above 1: the path left the useful range
+                    break
+            if ok and np.abs((zc - z) * D).max() <= 3 * h + 1e-12:
+                break
+            h *= 0.5
+        else:
+            return None
+        direction = (zc - z) * D
+        z = zc
+        h = min(h * 1.5, 1.0)
+        if z[n] < s_fold - np.log(3.0):
+            return z[:n], float(np.exp(z[n]))
+    return None
+
+
 def _structure_lp(V: np.ndarray, B: np.ndarray, alpha: np.ndarray, theta: float,
                   unpaced_eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Exact SPPE on the structure of ``alpha`` (see the module docstring); ``(alpha, p, x)`` or None."""
@@ -353,7 +449,7 @@ def _as_result(instance: MarketInstance, alpha: np.ndarray, x: np.ndarray, solve
 
 
 def pacing_sp_hybrid(instance: MarketInstance, *, tol: float = 1e-6, restarts: int = 200, eta: float = 3.0,
-                     iters: int = 300, max_newton: int = 30, seed: Any = 0, time_limit: float = 60.0, mip: bool = True,
+                     iters: int = 300, max_newton: int = 30, max_folds: int = 5, seed: Any = 0, time_limit: float = 60.0, mip: bool = True,
                      local_widths: tuple[float, ...] = (1e-2, 1e-1), local_time: float = 10.0,
                      phase1: float = 0.5) -> MarketResult:
     """Second-price pacing equilibrium: Newton continuation + exact structure LP, MIPs as the last resort
@@ -373,6 +469,8 @@ def pacing_sp_hybrid(instance: MarketInstance, *, tol: float = 1e-6, restarts: i
         Rounds of the warm-start dynamics at ``tau = 1e-2`` (default 300).
     max_newton : int
         Newton steps per continuation step (default 30).
+    max_folds : int
+        Folds of the path followed by arclength continuation per start (default 5).
     seed : int, SeedSequence or Generator
         Random starts.
     time_limit : float
@@ -400,6 +498,7 @@ def pacing_sp_hybrid(instance: MarketInstance, *, tol: float = 1e-6, restarts: i
     eta = check_float("eta", eta, 0.0, 5.0)
     iters = check_int("iters", iters, 1, 10**6)
     max_newton = check_int("max_newton", max_newton, 1, 10**4)
+    max_folds = check_int("max_folds", max_folds, 0, 10**4)
     phase1 = check_float("phase1", phase1, 0.0, 1.0)
     local_time = check_float("local_time", local_time, 0.0)
     time_limit = check_float("time_limit", time_limit, 0.0)
@@ -443,12 +542,24 @@ def pacing_sp_hybrid(instance: MarketInstance, *, tol: float = 1e-6, restarts: i
         # smoothed equilibrium moves fast near changes of the tie structure).
         tau, f = TAU_START, 3.0
         y, _ = _newton_stage(V, logV, B, y, tau, max_newton)
-        while tau > TAU_END and f > 1.001 and time.perf_counter() < deadline:
-            y2, res_norm = _newton_stage(V, logV, B, y, tau / f, max_newton)
-            if res_norm > 1e-9 + 1e-14 * f / tau:
-                f = f ** 0.5
-                continue
-            tau, y, f = tau / f, y2, min(f * 1.5, 10.0)
+        y_prev, tau_prev, folds = y, tau, 0
+        while tau > TAU_END and time.perf_counter() < deadline:
+            if f <= 1.001:
+                # The path turns back in tau (a fold): follow it by arclength, then go on.
+                got_fold = _arclength(V, logV, B, y, tau, y_prev, tau_prev, deadline) if folds < max_folds else None
+                folds += 1
+                if got_fold is None:
+                    break
+                y_prev, tau_prev = y, tau
+                y, tau = got_fold
+                f = 3.0
+            else:
+                y2, res_norm = _newton_stage(V, logV, B, y, tau / f, max_newton)
+                if res_norm > 1e-9 + 1e-14 * f / tau:
+                    f = f ** 0.5
+                    continue
+                y_prev, tau_prev = y, tau
+                tau, y, f = tau / f, y2, min(f * 1.5, 10.0)
             if tau > 1e-4:
                 continue
             r = finish(np.exp(y), "pacing-Newton-path+structure-LP(HiGHS)", (30 * tau, 1000 * tau))
