@@ -438,6 +438,10 @@ def _mbb_full(V, P):  # pragma: no cover - numba
     return out
 
 
+#: Newton steps per temperature before the path backs off to a higher temperature.
+NEWTON_STEPS = 60
+
+
 def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: bool) -> tuple[np.ndarray, int]:
     """Damped Newton on the smoothed dual at one temperature (Armijo backtracking); returns (q, steps).
 
@@ -483,9 +487,10 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
 
 
 def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int = 30, sparse_rounds: int = 6,
-                 sparse_steps: int = 200, band: float = 0.1, min_band: float = 2e-3, tau_start: float = 1e-4,
+                 sparse_steps: int = 200, band: float = 0.05, min_band: float = 2e-3, tau_start: float = 1e-4,
                  tau_min: float = 1e-10, tau_factor: float = 2.0, finish_below: float = 1e-6,
-                 support_share: float = 1e-9, rounds: int = 6, fallback: bool = True, solver: str = "CLARABEL",
+                 support_share: float = 1e-9, pivots: int = 30, rounds: int = 20, fallback: bool = True,
+                 solver: str = "CLARABEL",
                  time_limit: float | None = None) -> MarketResult:
     """Linear Fisher equilibrium of a large dense market: proportional response, then an exact finish.
 
@@ -500,9 +505,10 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
     4. From ``tau <= finish_below`` on, each stage proposes the maximum-spending spanning forest of the
        edges carrying more than ``support_share`` of a budget; on a forest the equilibrium is exact
        arithmetic (:func:`fairbid.markets.polish.forest_equilibrium`). It is accepted when no spending is
-       negative and no buyer has a better bang-per-buck anywhere in the full matrix (one pass). When only
-       goods outside the candidates are better, those join the candidates (column generation, at most
-       ``rounds`` times).
+       negative and no buyer has a better bang-per-buck anywhere in the full matrix (one pass). When
+       goods outside the candidates are better (at the dual prices by more than 10 tau, or at the
+       forest's exact prices at all), those join the candidates (column generation, at most ``rounds``
+       times) and the path restarts.
     5. If no stage gives an exact forest (degenerate markets: ties), the LP polish on the smoothed
        support (HiGHS) is tried, then (``fallback``) the restricted Eisenberg-Gale program with the LP
        polish (cvxpy), then the smoothed point itself. The checker
@@ -524,8 +530,12 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
         Temperature from which each stage tries the exact forest finish.
     support_share : float
         Smoothed spending share below which an edge is left out of the forest.
+    pivots : int
+        Repairs of a proposed forest that is nearly right (default 30): drop the edge with the most
+        negative spending, or join two trees by a buyer's better candidate good; each repair is one
+        O(n + m) forest solve, and only a forest verified on the full matrix is accepted.
     rounds : int
-        Column-generation rounds (candidates missing a better good).
+        Column-generation rounds (candidates missing a better good; default 20).
     fallback : bool
         Try the restricted convex program (cvxpy ``solver``) when the combinatorial finish fails.
     time_limit : float, optional
@@ -549,6 +559,7 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
     tau_min = check_float("tau_min", tau_min, 0.0, tau_start)
     tau_factor = check_float("tau_factor", tau_factor, 1.01, 100.0)
     rounds = check_int("rounds", rounds, 0, 1000)
+    pivots = check_int("pivots", pivots, 0, 10**6)
     if tau_start <= 0 or tau_min <= 0:
         raise FairbidError("tau_start/tau_min", "must be positive", (tau_start, tau_min))
     t0 = time.perf_counter()
@@ -565,7 +576,8 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
         sub = MarketInstance(instance.valuations[:, valued], B, instance.supply[valued])
         r = fisher_large(sub, tol=tol, pr_rounds=pr_rounds, sparse_rounds=sparse_rounds, sparse_steps=sparse_steps,
                          band=band, min_band=min_band, tau_start=tau_start, tau_min=tau_min, tau_factor=tau_factor,
-                         finish_below=finish_below, support_share=support_share, rounds=rounds, fallback=fallback,
+                         finish_below=finish_below, support_share=support_share, pivots=pivots, rounds=rounds,
+                         fallback=fallback,
                          solver=solver, time_limit=time_limit)
         prices, x = np.zeros(m), np.zeros((n, m))
         prices[valued], x[:, valued] = r.prices, r.allocation
@@ -609,87 +621,128 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
     # 3.-4. Newton path on the smoothed dual with the exact forest finish
     q = np.log(np.maximum(p, 1e-300 * max(float(p.max()), 1e-300)))
     dense = m <= 3000
-    s = B[rows] / np.bincount(rows, minlength=n)[rows] / B[rows]   # shares before any Newton stage
+    s = np.full(idx.size, 1.0) / np.bincount(rows, minlength=n)[rows]   # shares before any Newton stage
     P = p
     tau = tau_start
-    cg = 0
+    cg = backoffs = 0
     steps_total = 0
     found = False
+    # Inexact candidates met on the way, rated by a cheap exact measure of their only inexact condition
+    # (bang-per-buck; budgets and clearing hold by construction); the best is rated by the checker at the end.
+    approx: dict[str, tuple[float, tuple]] = {}
+
+    def remember(key: str, gap: float, *data) -> None:
+        # keep the arrays (not a dense result: building one costs a full n x m pass)
+        if np.isfinite(gap) and (key not in approx or gap < approx[key][0]):
+            approx[key] = (gap, data)
+
+    def result(er, ec, spend, Pr, how) -> MarketResult:
+        x = np.zeros((n, m))
+        x[er, ec] = spend / Pr[ec]
+        return MarketResult("fisher-linear", Pr / instance.supply, x, (x * Pr[None, :]).sum(axis=1),
+                            solver="proportional-response+smoothed-dual-Newton" + how, iterations=iters)
+
     while tau >= tau_min and not found and not out_of_time():
         a = np.log(V[rows, idx])
         s = np.empty(idx.size)
-        q, st = _newton_stage(indptr, idx, rows, a, B, q, tau, s, 60, dense)
+        q, st = _newton_stage(indptr, idx, rows, a, B, q, tau, s, NEWTON_STEPS, dense)
         steps_total += st
-        if tau <= finish_below:
-            spend_s = B[rows] * s
-            keep = spend_s > support_share * B[rows]
-            sel = np.flatnonzero(keep)
-            forest = np.zeros(idx.size, dtype=bool)
-            forest[sel[spanning_forest(n, m, rows[sel], idx[sel], s[sel])]] = True
-            er, ec = rows[forest], idx[forest]
-            P, beta, spend_e, ok = forest_equilibrium(er, ec, V[er, ec], B, m)
-            if ok and (P > 0).all():
-                mbb_full = _mbb_full(V, P)
-                viol = float((1.0 - (1.0 / beta) / mbb_full).max())
-                spend_x = None
-                if viol <= 1e-12 and spend_e.min() >= -1e-12 * B.max():
-                    spend_x, how = (er, ec, np.maximum(spend_e, 0.0)), "exact-forest"
-                elif viol <= 1e-12:
-                    # The prices are an equilibrium's but the forest's split is not (ties: the spending
-                    # graph has cycles): find a non-negative split on the tight edges (transportation LP).
-                    tr, tc = rows[sel], idx[sel]
-                    tight = V[tr, tc] / P[tc] >= (1.0 - 1e-12) * mbb_full[tr]
-                    got = transport_polish(n, m, tr[tight], tc[tight], B, P)
-                    if got is not None:
-                        spend_x, how = (tr[tight], tc[tight], got), "exact-prices+HiGHS-transport"
-                if spend_x is not None:
-                    x = np.zeros((n, m))
-                    x[spend_x[0], spend_x[1]] = spend_x[2] / P[spend_x[1]]
-                    res = consider(MarketResult("fisher-linear", P / instance.supply, x, (x * P[None, :]).sum(axis=1),
-                                                solver="proportional-response+smoothed-dual-Newton+" + how,
-                                                iterations=iters))
-                    found = res.violation <= tol
-                    if found:
-                        break
-                elif viol > 1e-12:
-                    # Is a better good missing from the candidates? (inside them the forest is consistent)
-                    bang_c = V[rows, idx] / P[idx]
-                    mbb_c = np.zeros(n)
-                    np.maximum.at(mbb_c, rows, bang_c)
-                    if float((1.0 - mbb_c / mbb_full).max()) > 1e-12 and cg < rounds:
-                        cg += 1
-                        indptr, idx, rows, _ = _recandidate(V, P, min_band, B, indptr, idx, rows, np.ones(idx.size),
-                                                            union=True)
-                        tau = min(tau * tau_factor ** 4, tau_start)
-                        continue
+        if st >= NEWTON_STEPS and backoffs < 2 * rounds + 4:
+            # Newton did not converge at this temperature (started too far from its optimum): step
+            # back up the path instead of going further down.
+            backoffs += 1
+            tau = min(tau * tau_factor ** 2, tau_start)
+            continue
+        if tau > finish_below:
+            tau /= tau_factor
+            continue
+        spend_s = B[rows] * s
+        Ps = np.bincount(idx, spend_s, minlength=m)
+        if (Ps > 0).all():
+            mbb_s = _mbb_full(V, Ps)
+            u = np.bincount(rows, spend_s * V[rows, idx] / Ps[idx], minlength=n)
+            remember("smoothed", float((1.0 - u / (mbb_s * B)).max()), rows, idx, spend_s, Ps, "")
+        # Column generation: at the dual prices exp(q) (within about tau of the restricted equilibrium),
+        # does some buyer prefer a good outside her candidates? Then the restricted market is not the
+        # market: add her goods within ``band`` of the full max bang-per-buck and follow the path again.
+        # (Margin 10 tau: finer misses are caught at the proposed forest's exact prices below.)
+        Pq = np.exp(q)
+        mbb_q = _mbb_full(V, Pq)
+        mbb_c = np.zeros(n)
+        np.maximum.at(mbb_c, rows, V[rows, idx] / Pq[idx])
+        need = mbb_q > mbb_c * (1.0 + 10.0 * tau)
+        if need.any() and cg < rounds:
+            cg += 1
+            indptr, idx, rows, _ = _recandidate(V, Pq, max(band, min_band), B, indptr, idx, rows,
+                                                np.ones(idx.size), union=True, only=need)
+            tau = tau_start
+            continue
+        sel = np.flatnonzero(spend_s > support_share * B[rows])
+        forest = np.zeros(idx.size, dtype=bool)
+        forest[sel[spanning_forest(n, m, rows[sel], idx[sel], s[sel])]] = True
+        er, ec = rows[forest], idx[forest]
+        P, beta, spend_e, ok = forest_equilibrium(er, ec, V[er, ec], B, m)
+        exact, viol = None, np.inf
+        P0 = P
+        for attempt in range(2):      # the proposed forest, then the repaired one
+            if attempt == 1:
+                if pivots == 0 or not ok:
+                    break
+                er, ec, P, beta, spend_e = _repair_forest(V, B, rows, idx, er, ec, P, beta, spend_e, pivots)
+            if not (ok and (P > 0).all()):
+                break
+            mbb_full = _mbb_full(V, P)
+            viol = float((1.0 - (1.0 / beta) / mbb_full).max())
+            nonneg = spend_e.min() >= -1e-12 * B.max()
+            if viol <= 1e-12 and nonneg:
+                exact = result(er, ec, np.maximum(spend_e, 0.0), P, "+exact-forest")
+            elif viol <= 1e-12:
+                # The prices are an equilibrium's but this forest's split is not (ties, or an edge whose
+                # smoothed share is tiny): find a non-negative split on all tight candidate edges.
+                tight = V[rows, idx] / P[idx] >= (1.0 - 1e-12) * mbb_full[rows]
+                got = transport_polish(n, m, rows[tight], idx[tight], B, P, time_limit=_left(time_limit, t0))
+                if got is not None:
+                    exact = result(rows[tight], idx[tight], got, P, "+exact-prices+HiGHS-transport")
+            elif nonneg:
+                remember("forest", viol, er, ec, np.maximum(spend_e, 0.0), P, "+forest")
+            if exact is not None:
+                break
+        if exact is not None:
+            found = consider(exact).violation <= tol
+            if found:
+                break
+        elif ok and (P0 > 0).all() and cg < rounds:
+            # At the proposed forest's prices, is a better good missing from the candidates?
+            mbb0 = _mbb_full(V, P0)
+            mbb_c = np.zeros(n)
+            np.maximum.at(mbb_c, rows, V[rows, idx] / P0[idx])
+            need = mbb0 > mbb_c * (1.0 + 1e-12)
+            if need.any():
+                cg += 1
+                indptr, idx, rows, _ = _recandidate(V, P0, min_band, B, indptr, idx, rows, np.ones(idx.size),
+                                                    union=True, only=need)
+                tau = min(tau * tau_factor ** 4, tau_start)
+                continue
         tau /= tau_factor
     iters += steps_total
     if not found and not out_of_time():
         # 5. degenerate or unlucky: LP polish on the smoothed support, restricted over the candidates
         spend_s = B[rows] * s
         for share in (support_share, 1e-6, 1e-4):
-            got = lp_polish_edges(n, m, rows, idx, V[rows, idx], B, spend_s > share * B[rows])
-            if got is not None:
-                spend_e, P, _ = got
-                if (P > 0).all():
-                    x = np.zeros((n, m))
-                    x[rows, idx] = spend_e / P[idx]
-                    r = consider(MarketResult("fisher-linear", P / instance.supply, x, (x * P[None, :]).sum(axis=1),
-                                              solver="proportional-response+smoothed-dual-Newton+HiGHS-polish",
-                                              iterations=iters))
-                    if r.violation <= tol:
-                        found = True
-                        break
+            if out_of_time():
+                break
+            got = lp_polish_edges(n, m, rows, idx, V[rows, idx], B, spend_s > share * B[rows],
+                                  time_limit=_left(time_limit, t0))
+            if got is not None and (got[1] > 0).all():
+                found = consider(result(rows, idx, got[0], got[1], "+HiGHS-polish")).violation <= tol
+                if found:
+                    break
     if not found:
-        # the smoothed point itself: budgets spent and goods sold exactly, bang-per-buck within ~tau
-        spend_s = B[rows] * s
-        P = np.bincount(idx, spend_s, minlength=m)
-        if (P > 0).all():
-            x = np.zeros((n, m))
-            x[rows, idx] = spend_s / P[idx]
-            r = consider(MarketResult("fisher-linear", P / instance.supply, x, (x * P[None, :]).sum(axis=1),
-                                      solver="proportional-response+smoothed-dual-Newton", iterations=iters))
-            found = r.violation <= tol
+        # the best inexact candidates met on the Newton path
+        for gap, data in sorted(approx.values(), key=lambda t: t[0])[:2]:
+            found = consider(result(*data)).violation <= tol
+            if found:
+                break
     if not found and fallback and not out_of_time():
         consider(_restricted_eg(instance, P if (P > 0).all() else p, tol, rounds, solver, iters))
     if best is None:   # out of time before any candidate: report the proportional-response point
@@ -705,6 +758,52 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
     return best
 
 
+def _repair_forest(V, B, rows, idx, er, ec, P, beta, spend, pivots: int):
+    """Simplex-like repairs of a proposed spending forest over the candidate edges ``(rows, idx)``.
+
+    One repair per step: drop the forest edge with the most negative spending (splitting its tree, whose
+    two parts then balance their own budgets), else add the best candidate good of the buyer with the
+    largest bang-per-buck shortfall when it lies in another tree (joining the two). A good in her own tree
+    would close a cycle: the repairs stop there. Returns the last forest and its solution; the caller
+    verifies it on the full matrix, so a bad repair costs time, never correctness."""
+    from fairbid.markets.polish import _forest_solve, _kruskal
+
+    n, m = V.shape
+    vals_c = V[rows, idx]
+    Bmax = float(B.max())
+    for _ in range(pivots):
+        neg = int(np.argmin(spend))
+        if spend[neg] < -1e-12 * Bmax:
+            keep = np.ones(er.size, dtype=bool)
+            keep[neg] = False
+            nr, nc = er[keep], ec[keep]
+        else:
+            bang = vals_c / P[idx]
+            mbb = np.zeros(n)
+            np.maximum.at(mbb, rows, bang)
+            short = 1.0 - (1.0 / beta) / mbb
+            i = int(np.argmax(short))
+            if short[i] <= 1e-12:
+                break
+            lo, hi = np.searchsorted(rows, i), np.searchsorted(rows, i, side="right")
+            j = int(idx[lo + int(np.argmax(bang[lo:hi]))])
+            # joining two trees keeps a forest: Kruskal over the forest edges plus the new one, new last
+            nr, nc = np.r_[er, i].astype(np.int64), np.r_[ec, j].astype(np.int64)
+            if not _kruskal(n, m, nr, nc, np.arange(nr.size, dtype=np.int64))[-1]:
+                break
+        nr = np.ascontiguousarray(nr, dtype=np.int64)
+        nc = np.ascontiguousarray(nc, dtype=np.int64)
+        P2, beta2, spend2, ok = _forest_solve(n, m, nr, nc, V[nr, nc], B)
+        if not ok or not (P2 > 0).all():
+            break
+        er, ec, P, beta, spend = nr, nc, P2, beta2, spend2
+    return er, ec, P, beta, spend
+
+
+def _left(time_limit: float | None, t0: float) -> float | None:
+    return None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 0.01)
+
+
 def _rate(res: MarketResult, instance: MarketInstance, tol: float, t0: float) -> MarketResult:
     from fairbid.markets.check import check_equilibrium
 
@@ -715,14 +814,17 @@ def _rate(res: MarketResult, instance: MarketInstance, tol: float, t0: float) ->
     return res
 
 
-def _recandidate(V, P, band, B, indptr, idx, rows, bid, union: bool):
-    """Candidates at prices ``P`` (united with the current ones if ``union``); bids carried over (new
+def _recandidate(V, P, band, B, indptr, idx, rows, bid, union: bool, only: np.ndarray | None = None):
+    """Candidates at prices ``P`` (for the buyers in the mask ``only``; united with the current ones if
+    ``union``); bids carried over (new
     edges start at 1e-3 of the buyer's budget spread over her edges, so proportional response can grow
     them)."""
     n, m = V.shape
     ip2, ix2 = _candidates(V, P, band)
     r2 = np.repeat(np.arange(n), np.diff(ip2))
     key = r2 * m + ix2                                       # row-major CSR order: sorted
+    if only is not None:                                     # new edges for these buyers only
+        key = key[only[r2]]
     if union:
         key = np.union1d(rows * m + idx, key)
     nrows, nidx = key // m, key % m

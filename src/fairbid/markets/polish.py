@@ -294,12 +294,13 @@ def forest_equilibrium(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, B: 
 
 
 def lp_polish_edges(n: int, m: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, B: np.ndarray,
-                    support: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+                    support: np.ndarray, time_limit: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """:func:`lp_polish` for a linear Fisher market given as an edge list (a sparse candidate set).
 
     ``support`` (bool per edge) may hold cycles (degenerate markets: identical buyers); the MBB
     inequalities are written only for the candidate edges off the support, so the caller must verify the
-    answer on the full valuation matrix. Returns ``(spend per edge, P, beta)`` or None when infeasible.
+    answer on the full valuation matrix. Returns ``(spend per edge, P, beta)`` or None when infeasible
+    (or when HiGHS hits ``time_limit`` seconds).
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
@@ -328,7 +329,8 @@ def lp_polish_edges(n: int, m: int, rows: np.ndarray, cols: np.ndarray, vals: np
         A_ub = sp.coo_matrix((np.r_[vals[off], -np.ones(ko)], (np.r_[eo, eo], np.r_[oB + rows[off], oP + cols[off]])),
                              shape=(ko, nv)).tocsr()
         b_ub = np.zeros(ko)
-    res = linprog(np.zeros(nv), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    res = linprog(np.zeros(nv), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs",
+                  options={} if time_limit is None else {"time_limit": float(time_limit)})
     if res.status != 0:
         return None
     spend = np.zeros(rows.size)
@@ -337,13 +339,14 @@ def lp_polish_edges(n: int, m: int, rows: np.ndarray, cols: np.ndarray, vals: np
 
 
 def transport_polish(n: int, m: int, rows: np.ndarray, cols: np.ndarray, B: np.ndarray,
-                     P: np.ndarray) -> np.ndarray | None:
+                     P: np.ndarray, time_limit: float | None = None) -> np.ndarray | None:
     """Spending ``b >= 0`` on the edges ``(rows, cols)`` with row sums ``B`` and column sums ``P`` (HiGHS).
 
     With exact equilibrium prices known (ties make the spending graph hold cycles, so peeling a forest
     can give negative money while a non-negative split exists), what is left is a transportation
     feasibility problem: every buyer spends her budget, every good collects its price, only on the
-    given (maximum bang-per-buck) edges. Returns the spending per edge, or None when infeasible.
+    given (maximum bang-per-buck) edges. Returns the spending per edge, or None when infeasible (or
+    when HiGHS hits ``time_limit`` seconds).
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
@@ -353,7 +356,8 @@ def transport_polish(n: int, m: int, rows: np.ndarray, cols: np.ndarray, B: np.n
     A = sp.vstack([sp.coo_matrix((np.ones(k), (rows, e)), shape=(n, k)),
                    sp.coo_matrix((np.ones(k), (cols, e)), shape=(m, k))]).tocsr()
     # The two sides carry the same total; drop one row so the system is not rank-deficient by design.
-    res = linprog(np.zeros(k), A_eq=A[:-1], b_eq=np.r_[B, P][:-1], bounds=(0, None), method="highs")
+    res = linprog(np.zeros(k), A_eq=A[:-1], b_eq=np.r_[B, P][:-1], bounds=(0, None), method="highs",
+                  options={} if time_limit is None else {"time_limit": float(time_limit)})
     if res.status != 0:
         return None
     return np.maximum(res.x, 0.0)
