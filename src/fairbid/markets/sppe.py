@@ -32,6 +32,7 @@ import time
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from fairbid.core.errors import check_float, check_int
 from fairbid.markets.instance import MarketInstance
@@ -48,6 +49,44 @@ TAU_START, TAU_END = 1e-2, 1e-9
 THETAS = (1e-9, 1e-7, 1e-5, 1e-4, 1e-3, 1e-2)
 
 
+@njit(cache=True)
+def _spend_nb(logVT, y, tau, out):  # pragma: no cover - numba
+    """Smoothed spend only (the line searches' and dynamics' hot loop); ``logVT`` is goods x buyers."""
+    m, n = logVT.shape
+    for i in range(n):
+        out[i] = 0.0
+    w = np.empty(n)
+    for j in range(m):
+        mx = -np.inf
+        b1 = -np.inf
+        b2 = -np.inf
+        i1 = -1
+        for i in range(n):
+            lb = y[i] + logVT[j, i]
+            if lb > mx:
+                mx = lb
+            if lb > b1:
+                b2 = b1
+                b1 = lb
+                i1 = i
+            elif lb > b2:
+                b2 = lb
+        if i1 < 0 or mx == -np.inf:
+            continue
+        z = 0.0
+        for i in range(n):
+            lb = y[i] + logVT[j, i]
+            r = (lb - mx) / tau
+            wi = np.exp(r) if r > -745.0 else 0.0
+            w[i] = wi
+            z += wi
+        top = np.exp(b1)
+        sec = np.exp(b2) if b2 > -np.inf else 0.0
+        for i in range(n):
+            if w[i] > 0.0:
+                out[i] += w[i] / z * (sec if i == i1 else top)
+
+
 def _soft(V: np.ndarray, logV: np.ndarray, y: np.ndarray, tau: float,
           jac: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Smoothed spend of every buyer at log-multipliers ``y`` and its Jacobian ``d spend / d y``.
@@ -58,6 +97,10 @@ def _soft(V: np.ndarray, logV: np.ndarray, y: np.ndarray, tau: float,
     ``J_ik = sum_j w_ij o_ij (delta_ik - w_kj) / tau + sum_j w_ij o_ij [k sets i's price on j]``.
     """
     n, m = V.shape
+    if not jac:
+        out = np.empty(n)
+        _spend_nb(np.ascontiguousarray(logV.T), np.ascontiguousarray(y, dtype=float), float(tau), out)
+        return out, None
     lb = y[:, None] + logV                               # -inf where v_ij = 0
     mx = lb.max(axis=0)
     w = np.exp(np.maximum((lb - mx[None, :]) / tau, -745.0)) * (V > 0)
@@ -236,7 +279,11 @@ def _arclength(V: np.ndarray, logV: np.ndarray, B: np.ndarray, y: np.ndarray, ta
 
 def _structure_lp(V: np.ndarray, B: np.ndarray, alpha: np.ndarray, theta: float,
                   unpaced_eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Exact SPPE on the structure of ``alpha`` (see the module docstring); ``(alpha, p, x)`` or None."""
+    """Exact SPPE on the structure of ``alpha`` (see the module docstring); ``(alpha, p, x)`` or None.
+
+    Winners of good ``j``: bids within ``theta`` (relative) of its top bid; a sole winner's price setter
+    is the highest other bidder; buyers with ``alpha_i >= 1 - unpaced_eps`` are unpaced.
+    """
     import scipy.sparse as sp
     from scipy.optimize import linprog
 
@@ -244,78 +291,82 @@ def _structure_lp(V: np.ndarray, B: np.ndarray, alpha: np.ndarray, theta: float,
     bids = alpha[:, None] * V
     top = bids.max(axis=0)
     near = (bids >= top[None, :] * (1 - theta)) & (V > 0)
-    # variables: alpha (n), p (m), s on winner edges (k)
-    wi, wj = np.nonzero(near)
-    k = wi.size
-    oP, oS = n, n + m
-    nv = n + m + k
-    eq_r, eq_c, eq_v, eq_b = [], [], [], []
-    ub_r, ub_c, ub_v, ub_b = [], [], [], []
-    row_eq = [0]
-    row_ub = [0]
-
-    def eq(cols, vals, rhs):
-        r = row_eq[0]
-        eq_r.extend([r] * len(cols))
-        eq_c.extend(cols)
-        eq_v.extend(vals)
-        eq_b.append(rhs)
-        row_eq[0] += 1
-
-    def ub(cols, vals, rhs):
-        r = row_ub[0]
-        ub_r.extend([r] * len(cols))
-        ub_c.extend(cols)
-        ub_v.extend(vals)
-        ub_b.append(rhs)
-        row_ub[0] += 1
-
-    edge_of = {(int(i), int(j)): e for e, (i, j) in enumerate(zip(wi, wj))}
-    for j in range(m):
-        W = np.flatnonzero(near[:, j])
-        if W.size == 0:                         # nobody values it: price 0, nothing to sell
-            eq([oP + j], [1.0], 0.0)
-            continue
-        others = np.flatnonzero(~near[:, j] & (V[:, j] > 0))
-        if W.size == 1:
-            i = int(W[0])
-            e = edge_of[(i, j)]
-            eq([oS + e, oP + j], [1.0, -1.0], 0.0)             # the sole winner takes all at p_j
-            if others.size == 0:
-                eq([oP + j], [1.0], 0.0)                        # no other bid: second price 0
-                continue
-            kset = others[bids[others, j] >= bids[others, j].max() * (1 - theta)]
-            kk = int(kset[0]) if kset.size == 1 else int(others[np.argmax(bids[others, j])])
-            eq([oP + j, kk], [1.0, -V[kk, j]], 0.0)             # price = price setter's bid
-            ub([oP + j, i], [1.0, -V[i, j]], 0.0)               # winner bids at least p_j
-            for l in others:
-                if l != kk:
-                    ub([int(l), oP + j], [V[l, j], -1.0], 0.0)  # nobody else above p_j
-        else:
-            cols = [oS + edge_of[(int(i), j)] for i in W]
-            eq(cols + [oP + j], [1.0] * len(cols) + [-1.0], 0.0)   # tied winners split the price
-            for i in W:
-                eq([oP + j, int(i)], [1.0, -V[i, j]], 0.0)      # all tied at p_j
-            for l in others:
-                ub([int(l), oP + j], [V[l, j], -1.0], 0.0)
     paced = alpha < 1 - unpaced_eps
-    for i in range(n):
-        es = np.flatnonzero(wi == i)
-        cols = [oS + int(e) for e in es]
-        if paced[i]:
-            eq(cols, [1.0] * len(cols), B[i]) if cols else None
-            if not cols:
-                return None                     # a paced buyer who wins nothing cannot spend B_i
-        elif cols:
-            ub(cols, [1.0] * len(cols), B[i])
+    wj, wi = np.nonzero(near.T)               # winner edges sorted by good
+    k = wi.size
+    oP, oS = n, n + m                          # variables: alpha (n) | p (m) | s (k)
+    nv = n + m + k
+    cnt = near.sum(axis=0)
+    others = ~near & (V > 0)
+    has_other = others.any(axis=0)
+    single = cnt == 1
+    jj = np.arange(m)
+    setter = np.where(others, bids, -1.0).argmax(axis=0)          # highest bidder outside the winners
+    sole = np.zeros(m, dtype=np.int64)
+    sole[wj[single[wj]]] = wi[single[wj]]
+    edge = np.arange(k)
+    # (1) money: sum of winner spends = price (a sole winner: s = p)
+    eq_money = (np.r_[wj, jj], np.r_[oS + edge, oP + jj], np.r_[np.ones(k), -np.ones(m)])   # row = good
+    rows, cols, vals = [eq_money[0]], [eq_money[1]], [eq_money[2]]
+    nr = m
+    # (2) tied winners all bid the price
+    multi_e = edge[cnt[wj] >= 2]
+    q = multi_e.size
+    rows += [nr + np.arange(q)] * 2
+    cols += [oP + wj[multi_e], wi[multi_e]]
+    vals += [np.ones(q), -V[wi[multi_e], wj[multi_e]]]
+    nr += q
+    # (3) a sole winner's price is the setter's bid (or 0 when nobody else bids)
+    sj = jj[single & has_other]
+    rows += [nr + np.arange(sj.size)] * 2
+    cols += [oP + sj, setter[sj]]
+    vals += [np.ones(sj.size), -V[setter[sj], sj]]
+    nr += sj.size
+    zj = jj[(single & ~has_other) | (cnt == 0)]
+    rows.append(nr + np.arange(zj.size))
+    cols.append(oP + zj)
+    vals.append(np.ones(zj.size))
+    nr += zj.size
+    # (4) paced buyers spend exactly their budget
+    pi = np.flatnonzero(paced)
+    if np.setdiff1d(pi, wi).size:
+        return None                            # a paced buyer who wins nothing cannot spend B_i
+    pe = edge[paced[wi]]
+    row_of = np.full(n, -1)
+    row_of[pi] = nr + np.arange(pi.size)
+    rows.append(row_of[wi[pe]])
+    cols.append(oS + pe)
+    vals.append(np.ones(pe.size))
+    nr += pi.size
+    A_eq = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nr, nv))
+    b_eq = np.r_[np.zeros(nr - pi.size), B[pi]]
+    # Inequalities: every other bid at most the price (the setter's is equal by (3)); a sole winner bids
+    # at least it; unpaced buyers spend at most their budget.
+    oth = others.copy()
+    oth[setter[sj], sj] = False
+    ol, oj = np.nonzero(oth)
+    rows, cols, vals = [np.arange(ol.size)] * 2, [ol, oP + oj], [V[ol, oj], -np.ones(ol.size)]
+    nu = ol.size
+    rows += [nu + np.arange(sj.size)] * 2
+    cols += [oP + sj, sole[sj]]
+    vals += [np.ones(sj.size), -V[sole[sj], sj]]
+    nu += sj.size
+    ui = np.flatnonzero(~paced)
+    ue = edge[~paced[wi]]
+    row_u = np.full(n, -1)
+    row_u[ui] = nu + np.arange(ui.size)
+    rows.append(row_u[wi[ue]])
+    cols.append(oS + ue)
+    vals.append(np.ones(ue.size))
+    nu += ui.size
+    A_ub = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nu, nv))
+    b_ub = np.r_[np.zeros(nu - ui.size), B[ui]]
     lo = np.zeros(nv)
     hi = np.full(nv, np.inf)
     hi[:n] = 1.0
     lo[:n] = np.where(paced, 0.0, 1.0)
-    A_eq = sp.csr_matrix((eq_v, (eq_r, eq_c)), shape=(row_eq[0], nv))
-    A_ub = sp.csr_matrix((ub_v, (ub_r, ub_c)), shape=(row_ub[0], nv)) if row_ub[0] else None
-    res = linprog(np.zeros(nv), A_ub=A_ub, b_ub=np.array(ub_b) if row_ub[0] else None, A_eq=A_eq,
-                  b_eq=np.array(eq_b), bounds=np.c_[lo, hi], method="highs",
+    res = linprog(np.zeros(nv), A_ub=A_ub if nu else None, b_ub=b_ub if nu else None, A_eq=A_eq, b_eq=b_eq,
+                  bounds=np.c_[lo, hi], method="highs",
                   options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
     if res.status != 0:
         return None
