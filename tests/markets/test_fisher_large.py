@@ -73,6 +73,23 @@ def test_forest_equilibrium_by_hand():
     assert not ok
 
 
+def test_repair_drops_the_negative_edge():
+    # v = [[1, 1], [1, 3]], B = (1, 1); proposed tree {(0,0), (1,0), (1,1)}: p1 = 3 p0, total 2 -> p = (0.5,
+    # 1.5), buyer 1 must pay 1.5 for good 1 and so -0.5 for good 0. Dropping that edge leaves two trees,
+    # each balancing alone: p = (1, 1), buyer 0 on good 0, buyer 1 on good 1, the equilibrium
+    # (test_markets.py::test_fisher_2x2_by_hand derives it).
+    from fairbid.markets.fisher import _repair_forest
+
+    V, B = np.array([[1.0, 1.0], [1.0, 3.0]]), np.ones(2)
+    rows, idx = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])       # all candidate edges, CSR order
+    er, ec = np.array([0, 1, 1]), np.array([0, 0, 1])
+    P, beta, spend, ok = forest_equilibrium(er, ec, V[er, ec], B, 2)
+    assert ok and spend.min() == pytest.approx(-0.5)
+    er, ec, P, beta, spend = _repair_forest(V, B, rows, idx, er, ec, P, beta, spend, 5)
+    assert sorted(zip(er.tolist(), ec.tolist())) == [(0, 0), (1, 1)]
+    assert np.allclose(P, [1.0, 1.0]) and np.allclose(spend, [1.0, 1.0])
+
+
 def test_spanning_forest_drops_the_lightest_cycle_edge():
     # 2 buyers x 2 goods, all 4 edges form one cycle of length 4; Kruskal keeps the 3 heaviest.
     keep = spanning_forest(2, 2, np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([4.0, 1.0, 3.0, 2.0]))
