@@ -189,7 +189,7 @@ def fairness_cmd(offline: Annotated[int | None, typer.Option("--offline", help="
                  edge_cap: Annotated[bool, typer.Option(
                      "--edge-cap/--no-edge-cap", help="LP cut x_ij <= 1 - (1 - r_j)^T (valid; default on).")] = True,
                  method: Annotated[str, typer.Option(
-                     "--method", help="auto (exact DP when <= 12 agents), exact (<= 14 agents) or monte-carlo.")] = "auto",
+                     "--method", help="auto (exact DP when <= 12 agents and small), exact (<= 14 agents) or monte-carlo.")] = "auto",
                  reps: Annotated[int, typer.Option("--reps", help="Simulated runs per policy (monte-carlo).")] = 2000,
                  seed: SeedOpt = 0, out: OutOpt = None, json_mode: JsonOpt = False) -> None:
     """Individual or group fairness: LP bound lambda*, min rate, ratio and disparity per policy."""

@@ -217,6 +217,8 @@ def clairvoyant_lp(adj: Any, rates: Any, T: int, groups: Any = None, group_norm:
     ii, jj = np.nonzero(A)
     E = ii.size
     K = len(vecs)
+    if K * E > 2 * 10**6:
+        raise FairbidError("adj", "brute force too large (arrival-count vectors * edges > 2e6)", K * E)
     logr = np.log(np.where(r > 0, r, 1.0))
     probs = np.array([np.exp(lgamma(T + 1) - sum(lgamma(k + 1) for k in c) + float(c @ logr)) for c in vecs])
     Ei = sparse.csr_matrix((np.ones(E), (ii, np.arange(E))), shape=(n, E))
@@ -342,6 +344,8 @@ def exact_match_rates(adj: Any, rates: Any, T: int, policy: str = "boosted", x: 
         raise FairbidError("adj", f"exact evaluation needs at most {EXACT_MAX_AGENTS} offline agents", n)
     if T * J * (2**n) * n > 2 * 10**9:
         raise FairbidError("T", "exact evaluation too large (T * types * 2^n * n > 2e9)", T)
+    if J * (2**n) * n > 2.5 * 10**7:  # the per-type pick tables, 8 bytes each
+        raise FairbidError("adj", "exact evaluation needs types * 2^n * n <= 2.5e7 (memory)", J * (2**n) * n)
     xx = _weights(A, r, T, policy, x, lam, groups, group_norm, attenuation, edge_cap)
     S = 2**n
     states = np.arange(S)
@@ -394,7 +398,7 @@ def fairness_report(adj: Any, rates: Any, T: int, reps: int = 2000, seed: Any = 
     """Per policy: minimum unit rate, its ratio to the LP's lambda*, total matches, disparities.
 
     ``objective="group"`` needs ``groups``; ``method`` is ``"exact"`` (DP), ``"monte-carlo"`` (``reps``
-    runs) or ``"auto"`` (exact when n <= 12). ``disparity`` is max - min over the objective's units,
+    runs) or ``"auto"`` (exact when n <= 12 and T * types * 2^n * n <= 2e8). ``disparity`` is max - min over the objective's units,
     ``agent_disparity`` max - min over agents (the match-rate disparity the abstract speaks of).
     """
     from fairbid.core.rng import spawn
@@ -406,7 +410,9 @@ def fairness_report(adj: Any, rates: Any, T: int, reps: int = 2000, seed: Any = 
         raise FairbidError("groups", "objective 'group' needs groups", None)
     if objective == "individual" and groups is not None:
         raise FairbidError("groups", "only with objective 'group'", "given")
-    exact = method == "exact" or (method == "auto" and A.shape[0] <= 12)
+    n, J = A.shape
+    # auto: the exact DP when it is small (< ~1 s), else Monte Carlo
+    exact = method == "exact" or (method == "auto" and n <= 12 and T * J * (2**n) * n <= 2 * 10**8)
     lp = fairness_lp(A, r, T, groups, group_norm, edge_cap)
     lam = lp["lambda"]
     out: dict[str, Any] = {"objective": objective, "lambda_lp": lam, "method": "exact" if exact else "monte-carlo",
