@@ -12,7 +12,7 @@ log-sum-exp (temperature ``tau`` in log space, i.e. a *relative* bid tolerance) 
 function whose gradient is "soft spend minus budget" and whose Hessian is sparse per good (only
 near-tied bidders interact) and small (``n x n``; ``n = 10^3`` is a 1000 x 1000 dense matrix). We
 follow its minimizer with a bound-projected Newton method (``y <= 0``) while ``tau`` falls from
-``tau_start`` to ``tau_end`` by factors of 10; each stage starts at the previous stage's answer.
+``tau_start`` to ``tau_end`` by factors of ``tau_factor``; each stage starts at the previous stage's answer.
 
 That answer is only approximate (within about ``tau`` in log-bids). The *exact* finish: the winners of
 each good (bids within ``finish_gap`` of the top) fix a support graph; on a fixed support the
@@ -23,9 +23,10 @@ and a maximum-spending spanning forest of the guess are tried). Every candidate 
 
 Only candidate edges (bids within ``band`` of the good's top bid at a first, rough pacing vector from a
 few proportional-response rounds) enter the Newton stage and the LP. An answer of the restricted market
-is an equilibrium of the whole market iff no bid outside the candidates beats a price; the full-matrix
-check finds those bids, they join the candidates and the stages are repeated (column generation, at most
-``rounds`` times). The result says ``failed: ...`` when no finish reaches ``tol``.
+is an equilibrium of the whole market iff no bid outside the candidates beats a price. After every
+Newton stage one pass over the full matrix finds the bids that came within ``band`` of their good's top;
+they join the candidates and the stage is repeated (column generation, at most ``rounds`` times per
+stage). The result says ``failed: ...`` when no finish reaches ``tol``.
 """
 
 from __future__ import annotations
@@ -307,7 +308,8 @@ def _rough_pacing(V: np.ndarray, B: np.ndarray, rounds: int) -> np.ndarray:
 
 def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.02, pr_rounds: int = 30,
                tau_start: float = 1e-3, tau_end: float = 1e-10, finish_gap: float = 1e-9, rounds: int = 5,
-               max_newton: int = 60, time_limit: float | None = None) -> MarketResult:
+               max_newton: int = 60, tau_factor: float = 3.1622776601683795, early_finish: float = 1.01e-6,
+               time_limit: float | None = None) -> MarketResult:
     """First-price pacing equilibrium of a large market (smoothed dual Newton + exact LP finish).
 
     Parameters
@@ -321,14 +323,19 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
         Proportional-response rounds for the rough pacing vector (default 30).
     tau_start, tau_end : float
         Temperatures (relative bid tolerance in log space) of the first and last smoothing stage; each
-        stage divides by 10 (defaults 1e-3 and 1e-10).
+        stage divides by ``tau_factor`` (defaults 1e-3 and 1e-10).
     finish_gap : float
         Bids within this relative gap of the top count as winners for the first LP finish; the finish
         then widens it (x100 at a time up to 1e-5) and tries spanning forests (default 1e-9).
     rounds : int
-        Column-generation rounds (default 5).
+        Column-generation rounds per stage (default 5).
     max_newton : int
         Newton steps per smoothing stage (default 60).
+    tau_factor : float
+        Ratio of consecutive temperatures (default sqrt(10): fewer Newton steps in all than 10).
+    early_finish : float
+        From this temperature on, every stage ends with one LP finish on the bids within ``30 tau`` of
+        the top; the first one the checker accepts ends the run (default 1e-6).
     time_limit : float or None
         Wall-clock seconds; on expiry the best answer so far is returned with status ``failed``.
 
@@ -346,6 +353,7 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
     tau_end = check_float("tau_end", tau_end, 1e-14, tau_start)
     finish_gap = check_float("finish_gap", finish_gap, 0.0, 1.0)
     rounds = check_int("rounds", rounds, 1, 100)
+    tau_factor = check_float("tau_factor", tau_factor, 1.01, 1e6)
     max_newton = check_int("max_newton", max_newton, 1, 10**4)
     if time_limit is not None:
         time_limit = check_float("time_limit", time_limit, 0.0)
@@ -368,8 +376,36 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
     t = tau_start
     while t >= tau_end * (1 - 1e-9):
         taus.append(t)
-        t /= 10
+        t /= tau_factor
     E = _Edges(V, cand)
+
+    def finish(y: np.ndarray, thresholds: list[float]) -> MarketResult | None:
+        """Exact LP on the support the point shows (bids within ``thr`` of the top), judged by the checker."""
+        found = None
+        beta = np.exp(y)
+        bid = beta[E.rows] * E.v
+        topE = np.zeros(m)
+        np.maximum.at(topE, E.cols, bid)
+        gap = 1.0 - bid / topE[E.cols]
+        paced = y < -1e-9
+        for thr in thresholds:
+            support = gap <= thr
+            for forest in (False, True):
+                sup = _forest(E, support, gap, n) if forest else support
+                got = _support_lp(E, sup, B, paced, m, ~sup & (gap <= 1e-3))
+                if got is None:
+                    continue
+                b, P, bt = got
+                res = _result(instance, E, sup, b, bt)
+                d = check_equilibrium("pacing-fp", instance, res)
+                res.violation, res.details = d["max"], d
+                if found is None or res.violation < found.violation:
+                    found = res
+                break
+            if found is not None and found.violation <= tol or time.perf_counter() > deadline:
+                break
+        return found
+
     for tau in taus:
         # Gradient entries have rounding noise of about eps * |y| * (price / tau): ask no more than that.
         gtol = float(B.max()) * (1e-12 + 1e-15 / tau)
@@ -382,29 +418,20 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
                 break
             cand |= new
             E = _Edges(V, cand)
-    beta = np.exp(y)
-    bid = beta[E.rows] * E.v
-    topE = np.zeros(m)
-    np.maximum.at(topE, E.cols, bid)
-    gap = 1.0 - bid / topE[E.cols]
-    paced = y < -1e-9
-    gaps = [finish_gap * 100**q for q in range(8) if finish_gap * 100**q <= 1e-5] or [finish_gap]
-    for thr in gaps:
-        support = gap <= thr
-        for forest in (False, True):
-            sup = _forest(E, support, gap, n) if forest else support
-            got = _support_lp(E, sup, B, paced, m, ~sup & (gap <= 1e-3))
-            if got is None:
-                continue
-            b, P, bt = got
-            res = _result(instance, E, sup, b, bt)
-            d = check_equilibrium("pacing-fp", instance, res)
-            res.violation, res.details = d["max"], d
-            if best is None or res.violation < best.violation:
-                best = res
+        if tau <= early_finish and tau > taus[-1] * 1.5:
+            # Often the support is already clear well before the last stage: one cheap LP try.
+            got = finish(y, [30 * tau])
+            if got is not None and (best is None or got.violation < best.violation):
+                best = got
+            if best is not None and best.violation <= tol:
+                break
+        if time.perf_counter() > deadline:
             break
-        if best is not None and best.violation <= tol or time.perf_counter() > deadline:
-            break
+    if best is None or best.violation > tol:
+        gaps = [finish_gap * 100**q for q in range(8) if finish_gap * 100**q <= 1e-5] or [finish_gap]
+        got = finish(y, gaps)
+        if got is not None and (best is None or got.violation < best.violation):
+            best = got
     if best is None:
         # No finish succeeded: report the smoothed point honestly as failed.
         beta = np.exp(y)
