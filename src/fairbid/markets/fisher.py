@@ -440,6 +440,8 @@ def _mbb_full(V, P):  # pragma: no cover - numba
 
 #: Newton steps per temperature before the path backs off to a higher temperature.
 NEWTON_STEPS = 60
+#: The Newton system is solved densely (Cholesky) when its Hessian has more than this share of nonzeros.
+DENSE_SHARE = 0.3
 
 
 def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: bool) -> tuple[np.ndarray, int]:
@@ -458,7 +460,7 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
         P = np.exp(q)
         g = P - np.bincount(idx, B[rows] * s, minlength=m)
         r, c, v = _smoothed_hessian(indptr, idx, B, s, tau, 1e-16)
-        if dense and v.size > 0.02 * m * m:   # late in the path H is nearly diagonal: sparse LU is faster
+        if dense and v.size > DENSE_SHARE * m * m:   # late in the path H is nearly diagonal: sparse LU is faster
             H = np.bincount(r * m + c, v, minlength=m * m).reshape(m, m)
             H[np.arange(m), np.arange(m)] += P
             try:
@@ -467,10 +469,13 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
                 d = -np.linalg.lstsq(H, g, rcond=None)[0]
         else:
             import scipy.sparse as sp
-            from scipy.sparse.linalg import spsolve
+            from scipy.sparse.linalg import splu
 
             H = sp.csc_matrix((np.r_[v, P], (np.r_[r, np.arange(m)], np.r_[c, np.arange(m)])), shape=(m, m))
-            d = -spsolve(H, g, permc_spec="MMD_AT_PLUS_A")
+            # H is symmetric positive definite: symmetric ordering, pivots on the diagonal (far less fill
+            # than SuperLU's default column ordering with partial pivoting).
+            d = -splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                      options={"SymmetricMode": True}).solve(g)
         dec = float(-g @ d)          # Newton decrement squared: twice the predicted decrease
         if not np.isfinite(dec) or dec <= 1e-11 * Btot:
             break
