@@ -138,6 +138,23 @@ def test_fisher_large_property(n, m, seed, density, budgets):
     assert np.allclose(r.prices, _eg_prices(inst), rtol=1e-6, atol=1e-9)
 
 
+def test_fisher_large_scaling_and_supply():
+    # Equilibrium prices are homogeneous of degree 1 in the budgets and of degree 0 in a common scale
+    # of the values (the conditions are unchanged by either rescaling): exact checks across 14 decades.
+    base = random_instance(300, 30, seed=9)
+    r0 = fisher_large(base)
+    for b_scale, v_scale in [(1e6, 1.0), (1e-6, 1.0), (1.0, 1e-4), (1e8, 1e-8)]:
+        inst = make_instance(base.valuations * v_scale, base.budgets * b_scale)
+        r = fisher_large(inst)
+        _assert_verified(inst, r)
+        assert np.allclose(r.prices, r0.prices * b_scale, rtol=1e-12, atol=0)
+    # Non-unit supply: per-unit prices against the reference.
+    inst = make_instance(base.valuations, base.budgets, np.random.default_rng(1).uniform(0.5, 3.0, 30))
+    r = fisher_large(inst)
+    _assert_verified(inst, r)
+    assert np.allclose(r.prices, _eg_prices(inst), rtol=1e-6)
+
+
 def test_fisher_large_column_generation():
     # One PR round and a zero band leave most equilibrium edges out of the candidates: the full-matrix
     # check must find the better goods and add them until the forest is the equilibrium's.
