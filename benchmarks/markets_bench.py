@@ -34,7 +34,7 @@ def _load() -> str:
 
 
 def main() -> None:
-    from fairbid.markets import check_equilibrium, fisher_linear, pacing_fp, proportional_response, random_instance
+    from fairbid.markets import check_equilibrium, fisher_linear, proportional_response, random_instance
     from fairbid.markets.fisher import fisher_large
 
     quick = os.environ.get("MARKETS_BENCH_QUICK") == "1"

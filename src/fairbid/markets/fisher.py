@@ -81,8 +81,6 @@ def eisenberg_gale(instance: MarketInstance, *, solver: str = "CLARABEL", budget
     """
     import cvxpy as cp
 
-    from fairbid.markets.check import check_equilibrium
-
     name = _cvx_solver(solver)
     t0 = time.perf_counter()
     V = instance.scaled
@@ -514,11 +512,14 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
        goods outside the candidates are better (at the dual prices by more than 10 tau, or at the
        forest's exact prices at all), those join the candidates (column generation, at most ``rounds``
        times) and the path restarts.
-    5. If no stage gives an exact forest (degenerate markets: ties), the LP polish on the smoothed
-       support (HiGHS) is tried, then (``fallback``) the restricted Eisenberg-Gale program with the LP
-       polish (cvxpy), then the smoothed point itself. The checker
-       (:func:`fairbid.markets.check_equilibrium`) rates every answer; ``status`` is ``failed`` if the best
-       violation exceeds ``tol``.
+       Ties (identical buyers, equal values) give equilibrium prices whose spending graph has cycles:
+       when the forest's prices pass the full-matrix check but its split does not, a non-negative split
+       on all tight candidate edges is found by a transportation LP (HiGHS).
+    5. If no stage gives an exact answer: the LP polish on the smoothed support (HiGHS), then the best
+       inexact points met on the path (the smoothed point, whose budgets and clearing are exact, or a
+       forest with a small bang-per-buck shortfall), then (``fallback``) the restricted Eisenberg-Gale
+       program with the LP polish (cvxpy). The checker (:func:`fairbid.markets.check_equilibrium`) rates
+       every answer; ``status`` is ``failed`` if the best violation exceeds ``tol``.
 
     Parameters
     ----------
@@ -551,7 +552,6 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
     MarketResult
         ``solver`` names the path that produced it; ``violation`` is the checker's.
     """
-    from fairbid.markets.check import check_equilibrium
     from fairbid.markets.polish import forest_equilibrium, lp_polish_edges, spanning_forest, transport_polish
 
     tol = check_float("tol", tol, 0.0)

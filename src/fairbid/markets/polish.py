@@ -37,7 +37,7 @@ def lp_polish(V: np.ndarray, B: np.ndarray, support: np.ndarray, *, pacing: np.n
     if k == 0:
         return None
     # variables: b (k), P (m), beta (n)
-    ob, oP, oB = 0, k, k + m
+    oP, oB = k, k + m          # offsets of P and beta (b comes first)
     nv = k + m + n
     eye_k = np.arange(k)
     A_eq_parts, b_eq = [], []
