@@ -183,7 +183,8 @@ def fairness_cmd(offline: Annotated[int | None, typer.Option("--offline", help="
                  objective: Annotated[str, typer.Option(
                      "--objective", help="individual (IFM: min over agents) or group (GFM: min over groups).")] = "individual",
                  attenuation: Annotated[str, typer.Option(
-                     "--attenuation", help="Attenuation of the 'attenuated' policy: mass (default) or none.")] = "mass",
+                     "--attenuation", help="Attenuation of the 'attenuated' policy: auto (balance when the exact DP is "
+                                             "cheap, else mass), balance, mass or none.")] = "auto",
                  group_norm: Annotated[str, typer.Option(
                      "--group-norm", help="GFM divisor: size (matches per member, default) or none (matches).")] = "size",
                  edge_cap: Annotated[bool, typer.Option(
@@ -197,7 +198,7 @@ def fairness_cmd(offline: Annotated[int | None, typer.Option("--offline", help="
 
     start(json_mode)
     check_choice("--objective", objective, ("individual", "group"))
-    check_choice("--attenuation", attenuation, ("mass", "none"))
+    check_choice("--attenuation", attenuation, ("auto", "balance", "mass", "none"))
     check_choice("--group-norm", group_norm, ("size", "none"))
     check_choice("--method", method, ("auto", "exact", "monte-carlo"))
     check_int("--rounds", rounds, minimum=1, maximum=10**5)

@@ -3,7 +3,7 @@
 Implemented: static pricing for multi-unit prophet inequalities (Chawla-Devanur-Lykouris), online
 allocation of reusable resources (Goyal-Iyengar-Udwani), dynamic bipartite matching (Kakimura-Zhu),
 costly inspections and deadlock (Immorlica-Kanoria-Lu; simulation only), individual and group fairness
-(Ma-Xu-Xu; edge-capped LP benchmark, sampling, boosting, our "mass" attenuation; the paper's 0.725 / 0.719
+(Ma-Xu-Xu; edge-capped LP benchmark, sampling, boosting, our "balance" / "mass" attenuation; the paper's 0.725 / 0.719
 not claimed), one-sided Kakimura-Zhu greedy/patient; seed 000's sharing
 economy: the bottleneck-decomposition resource-sharing equilibrium with a truthfulness auditor, roommate
 assignment and two-per-car ridesharing (sharing_protocol, sharing_assignment). See the module docstrings for what is open.
@@ -13,6 +13,7 @@ from fairbid.online.dynamic import MECHANISMS, ONE_SIDED, TWO_SIDED, markov_loss
 from fairbid.online.fairness import (
     FAIR_POLICIES,
     attenuate,
+    balance_attenuation,
     clairvoyant_lp,
     exact_match_rates,
     fairness_lp,
@@ -72,7 +73,7 @@ from fairbid.online.reusable import (
 )
 
 __all__ = [
-    "FAIR_POLICIES", "attenuate", "clairvoyant_lp", "exact_match_rates", "fairness_lp", "fairness_report", "gfm_lp",
+    "FAIR_POLICIES", "attenuate", "balance_attenuation", "clairvoyant_lp", "exact_match_rates", "fairness_lp", "fairness_report", "gfm_lp",
     "ifm_lp", "match_rates", "unit_rates",
     "MECHANISMS", "ONE_SIDED", "TWO_SIDED", "markov_loss", "simulate_market", "deadlock_threshold", "run_market",
     "simulate_inspections",

@@ -304,9 +304,10 @@ def fairness_exp(ctx: ExperimentContext) -> dict[str, Any]:
                        "uncapped LP (which no policy can approach within 1 - 1/e on some instances) and, for the "
                        "first instances, the clairvoyant optimum (brute force over arrival counts) over the LP. "
                        "Sampling = LP sampling (proven &gt;= 1 - (1 - 1/T)^T), boosted = redistribution over available "
-                       "neighbours, attenuated = boosting after our 'mass' attenuation (every unit keeps exactly "
-                       "the LP mass it needs). The paper's attenuation factors and its 0.725 / 0.719 guarantees "
-                       "could not be read; the dashed lines are drawn for comparison only.</p>")
+                       "neighbours, attenuated = boosting after our 'balance' attenuation (per-agent factors found "
+                       "offline from exact match rates so that the units' rates balance). The paper's attenuation "
+                       "factors and its 0.725 / 0.719 guarantees could not be read; the dashed lines are drawn for "
+                       "comparison only.</p>")
     out: dict[str, Any] = {}
     for obj, tag in (("individual", "min_ratio_"), ("group", "min_group_ratio_")):
         for p in FAIR_POLICIES:
