@@ -111,3 +111,16 @@ def test_edge_markets_by_hand():
     assert r.status == "ok" and np.allclose(r.pacing, [1.0, 0.5], atol=1e-12)
     assert np.allclose(r.prices, [1.0, 0.0], atol=1e-12)
     assert np.allclose(r.allocation[:, 0], [0.5, 0.5], atol=1e-12)
+
+
+def test_sparse_newton_system_agrees(monkeypatch):
+    # Markets with more than DENSE_BUYERS buyers use a sparse (SuperLU) Newton system instead of the dense
+    # Cholesky; forcing it here on a 40 x 100 market must give the EG program's prices too.
+    import fairbid.markets.fppe_large as fl
+
+    monkeypatch.setattr(fl, "DENSE_BUYERS", 0)
+    inst = _instance(40, 100, 11, 3.0)
+    r = fl.fppe_large(inst)
+    eg = pacing_fp(inst, method="eg", fallback=False)
+    assert r.status == "ok"
+    assert np.abs(r.prices - eg.prices).max() <= 1e-6 * eg.prices.max()

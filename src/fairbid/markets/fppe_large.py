@@ -105,6 +105,68 @@ def _smooth_eval(y, rows, starts, lv, tau, B, want_hess, H, g, soft):  # pragma:
     return f
 
 
+@njit(cache=True)
+def _hess_coo(y, rows, starts, lv, tau):  # pragma: no cover - numba
+    """The Hessian of :func:`_smooth_eval` as COO triplets (duplicates summed by scipy): for many buyers,
+    where a dense ``n x n`` matrix would not fit."""
+    m = starts.shape[0] - 1
+    k = rows.shape[0]
+    act = np.empty(k, dtype=np.int64)
+    sh = np.empty(k)
+    total = 0
+    for sweep in range(2):
+        if sweep == 1:
+            R = np.empty(total, dtype=np.int64)
+            C = np.empty(total, dtype=np.int64)
+            D = np.empty(total)
+        pos = 0
+        for j in range(m):
+            a, b = starts[j], starts[j + 1]
+            mx = -1e300
+            for e in range(a, b):
+                w = y[rows[e]] + lv[e]
+                if w > mx:
+                    mx = w
+            z = 0.0
+            na = 0
+            for e in range(a, b):
+                r = (y[rows[e]] + lv[e] - mx) / tau
+                if r < -745.0:
+                    continue
+                sh[e] = np.exp(r)
+                z += sh[e]
+                act[na] = e
+                na += 1
+            if sweep == 0:
+                total += na * na
+                continue
+            P = np.exp(mx + tau * np.log(z))
+            for q in range(na):
+                sh[act[q]] /= z
+            for q in range(na):
+                e = act[q]
+                se = sh[e]
+                rest = 0.0
+                for q2 in range(na):
+                    if q2 != q:
+                        rest += sh[act[q2]]
+                R[pos] = rows[e]
+                C[pos] = rows[e]
+                D[pos] = P * se * se + P * se * rest / tau
+                pos += 1
+                for q2 in range(na):
+                    if q2 != q:
+                        R[pos] = rows[e]
+                        C[pos] = rows[act[q2]]
+                        D[pos] = P * se * sh[act[q2]] * (1.0 - 1.0 / tau)
+                        pos += 1
+    return R, C, D
+
+
+#: Above this many buyers the Newton system is sparse (SuperLU) instead of a dense Cholesky.
+DENSE_BUYERS = 2000
+
+
 class _Edges:
     """Candidate edges sorted by good, with what the smoothed dual needs."""
 
@@ -123,13 +185,16 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
     """Minimize the ``tau``-smoothed dual over ``y <= 0`` by projected Newton (Bertsekas 1982) with
     Armijo backtracking; returns the point and the Newton steps taken."""
     from scipy.linalg import LinAlgError, cho_factor, cho_solve
+    from scipy.sparse import coo_matrix, identity
+    from scipy.sparse.linalg import splu
 
     n = y.size
+    sparse = H.shape[0] != n                  # the caller passes a dummy H when n > DENSE_BUYERS
     g = np.empty(n)
     soft = np.empty(E.rows.size)
     g2 = np.empty(n)
     soft2 = np.empty(E.rows.size)
-    f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, True, H, g, soft)
+    f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, not sparse, H, g, soft)
     steps = 0
     for _ in range(max_newton):
         # Bound y_i = 0 is binding when the buyer is unpaced and wants to bid more (g_i < 0).
@@ -142,16 +207,29 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
         at_bound = (y >= -min(1e-4, pnorm)) & (g < 0)
         free = np.flatnonzero(~at_bound)
         d = np.where(at_bound, -y, 0.0)           # held multipliers go to the bound (a descent move)
-        Hf = H[np.ix_(free, free)]
+        if sparse:
+            R, C, D = _hess_coo(y, E.rows, E.starts, E.lv, tau)
+            Hs = coo_matrix((D, (R, C)), shape=(n, n)).tocsc()[free][:, free]
+            diag = Hs.diagonal()
+        else:
+            Hf = H[np.ix_(free, free)]
+            diag = np.diag(Hf)
         ridge = 0.0
-        scale = max(float(np.abs(np.diag(Hf)).max()), 1e-300) if free.size else 1.0
+        scale = max(float(np.abs(diag).max()), 1e-300) if free.size else 1.0
         while free.size:
             try:
-                c = cho_factor(Hf + ridge * np.eye(free.size), lower=True, check_finite=False)
-                d[free] = -cho_solve(c, g[free], check_finite=False)
+                if sparse:
+                    # Buyers with no curvature (no candidate edge) get a tiny ridge so SuperLU can pivot.
+                    lu = splu((Hs + identity(free.size, format="csc") * max(ridge, 1e-14 * scale)).tocsc())
+                    d[free] = -lu.solve(g[free])
+                else:
+                    c = cho_factor(Hf + ridge * np.eye(free.size), lower=True, check_finite=False)
+                    d[free] = -cho_solve(c, g[free], check_finite=False)
                 break
-            except LinAlgError:
-                ridge = max(ridge * 100, 1e-14 * scale)
+            except (LinAlgError, RuntimeError):
+                ridge = max(ridge * 100, 1e-12 * scale)
+                if ridge > scale:
+                    break
         # Trust cap: a buyer with (almost) no candidate edge has no curvature in log space (the
         # -B_i y_i term is linear); no log-multiplier moves by more than 1 in one step (box trust region).
         if not np.isfinite(d).all() or float(g @ d) >= 0:     # not a descent direction: gradient step
@@ -173,7 +251,7 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
             t *= 0.5
         y = yn
         steps += 1
-        f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, True, H, g, soft)
+        f = _smooth_eval(y, E.rows, E.starts, E.lv, tau, B, not sparse, H, g, soft)
     return y, steps
 
 
@@ -369,7 +447,7 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
     cand[np.arange(n), rel.argmax(axis=1)] = True
     del rel
     y = np.log(alpha)
-    H = np.empty((n, n))
+    H = np.empty((n, n)) if n <= DENSE_BUYERS else np.empty((1, 1))
     best: MarketResult | None = None
     newton = 0
     taus = []
