@@ -124,3 +124,16 @@ def test_sparse_newton_system_agrees(monkeypatch):
     eg = pacing_fp(inst, method="eg", fallback=False)
     assert r.status == "ok"
     assert np.abs(r.prices - eg.prices).max() <= 1e-6 * eg.prices.max()
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10**6), shape=st.sampled_from([(100, 30), (30, 100)]))
+def test_price_space_agrees_with_eg(seed, shape):
+    # Newton in log-prices (chosen automatically when goods < buyers; forced here on both shapes) must
+    # reach the same unique FPPE as the EG program.
+    inst = random_instance(*shape, seed=seed)
+    r = fppe_large(inst, space="prices")
+    eg = pacing_fp(inst, method="eg", fallback=False)
+    assert r.status == "ok"
+    assert eg.violation <= 1e-6
+    assert np.abs(r.prices - eg.prices).max() <= 1e-6 * eg.prices.max()

@@ -14,6 +14,10 @@ near-tied bidders interact) and small (``n x n``; ``n = 10^3`` is a 1000 x 1000 
 follow its minimizer with a bound-projected Newton method (``y <= 0``) while ``tau`` falls from
 ``tau_start`` to ``tau_end`` by factors of ``tau_factor``; each stage starts at the previous stage's answer.
 
+When there are fewer goods than buyers the same dual is written in log-prices ``q`` instead
+(``beta_i = min(1, min_j p_j / v_ij)`` eliminated; see :func:`_price_eval`): an unconstrained ``m x m``
+Newton system (10^4 buyers x 10^3 goods: a 1000 x 1000 system instead of 10^4 x 10^4).
+
 That answer is only approximate (within about ``tau`` in log-bids). The *exact* finish: the winners of
 each good (bids within ``finish_gap`` of the top) fix a support graph; on a fixed support the
 equilibrium conditions are linear, so one LP (scipy / HiGHS) on the support gives spending ``b_ij``,
@@ -161,6 +165,115 @@ def _hess_coo(y, rows, starts, lv, tau):  # pragma: no cover - numba
                         D[pos] = P * se * sh[act[q2]] * (1.0 - 1.0 / tau)
                         pos += 1
     return R, C, D
+
+
+@njit(cache=True)
+def _price_eval(q, starts, cols, lv, tau, B, want_hess, H, g):  # pragma: no cover - numba
+    """The smoothed dual in log-prices ``q`` (for markets with fewer goods than buyers).
+
+    Eliminating ``beta_i = min(1, min_j p_j / v_ij)`` from the dual gives
+    ``sum_j e^{q_j} + sum_i B_i max(0, max_j (log v_ij - q_j))``; the inner max (with 0, the value of
+    keeping money: quasi-linear buyers) is smoothed by ``tau`` log-sum-exp. ``g_j`` = price minus smoothed
+    spending on ``j``; ``H`` = ``diag(p) + sum_i B_i (diag(s_i) - s_i s_i^T) / tau`` over buyer ``i``'s
+    candidate goods (``m x m``). Edges are sorted by buyer; ``starts`` indexes them per buyer.
+    """
+    m = g.shape[0]
+    n = starts.shape[0] - 1
+    f = 0.0
+    for j in range(m):
+        p = np.exp(q[j])
+        f += p
+        g[j] = p
+    if want_hess:
+        for j in range(m):
+            for k in range(m):
+                H[j, k] = 0.0
+            H[j, j] = np.exp(q[j])
+    w = np.empty(starts[n] - starts[0] + 1)
+    for i in range(n):
+        a, b = starts[i], starts[i + 1]
+        mx = 0.0
+        for e in range(a, b):
+            u = lv[e] - q[cols[e]]
+            if u > mx:
+                mx = u
+        w0 = np.exp(-mx / tau)
+        z = w0
+        for e in range(a, b):
+            r = (lv[e] - q[cols[e]] - mx) / tau
+            w[e - a] = np.exp(r) if r > -745.0 else 0.0
+            z += w[e - a]
+        f += B[i] * (mx + tau * np.log(z))
+        for e in range(a, b):
+            s = w[e - a] / z
+            if s == 0.0:
+                continue
+            g[cols[e]] -= B[i] * s
+            if want_hess:
+                rest = w0 / z
+                for e2 in range(a, b):
+                    if e2 != e:
+                        rest += w[e2 - a] / z
+                H[cols[e], cols[e]] += B[i] * s * rest / tau
+                for e2 in range(a, b):
+                    if e2 != e and w[e2 - a] > 0.0:
+                        H[cols[e], cols[e2]] -= B[i] * s * (w[e2 - a] / z) / tau
+    return f
+
+
+def _price_stage(cand: np.ndarray, V: np.ndarray, q: np.ndarray, B: np.ndarray, tau: float, gtol: float,
+                 max_newton: int, H: np.ndarray, deadline: float) -> tuple[np.ndarray, int]:
+    """Damped Newton (dense Cholesky, Armijo backtracking) on the ``tau``-smoothed price-space dual."""
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    r, c = np.nonzero(cand)                   # row-major: sorted by buyer
+    n, m = V.shape
+    starts = np.searchsorted(r, np.arange(n + 1)).astype(np.int64)
+    c = c.astype(np.int64)
+    lv = np.log(V[r, c])
+    g = np.empty(m)
+    g2 = np.empty(m)
+    f = _price_eval(q, starts, c, lv, tau, B, True, H, g)
+    steps = 0
+    for _ in range(max_newton):
+        gn = float(np.abs(g).max())
+        if gn <= gtol or time.perf_counter() > deadline:
+            break
+        ridge = 0.0
+        scale = float(np.abs(np.diag(H)).max())
+        while True:
+            try:
+                d = -cho_solve(cho_factor(H + ridge * np.eye(m), lower=True, check_finite=False), g,
+                               check_finite=False)
+                break
+            except LinAlgError:
+                ridge = max(ridge * 100, 1e-14 * scale)
+        if not np.isfinite(d).all() or float(g @ d) >= 0:
+            d = -g / max(scale, gn)
+        np.clip(d, -1.0, 1.0, out=d)              # box trust region in log-prices
+        t = 1.0
+        while True:
+            qn = q + t * d
+            fn = _price_eval(qn, starts, c, lv, tau, B, False, H, g2)
+            if fn <= f + 1e-4 * t * float(g @ d):
+                break
+            if fn <= f + 1e-13 * abs(f) and np.abs(g2).max() < gn:
+                break
+            if t < 1e-12:
+                break
+            t *= 0.5
+        q = qn
+        steps += 1
+        f = _price_eval(q, starts, c, lv, tau, B, True, H, g)
+    return q, steps
+
+
+def _pacing_from_prices(cand: np.ndarray, V: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``log beta_i = min(0, min_j (q_j - log v_ij))`` over the candidate goods (exact, not smoothed)."""
+    r, c = np.nonzero(cand)
+    y = np.zeros(V.shape[0])
+    np.minimum.at(y, r, q[c] - np.log(V[r, c]))
+    return y
 
 
 #: Above this many buyers the Newton system is sparse (SuperLU) instead of a dense Cholesky.
@@ -387,7 +500,7 @@ def _rough_pacing(V: np.ndarray, B: np.ndarray, rounds: int) -> np.ndarray:
 def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.02, pr_rounds: int = 30,
                tau_start: float = 1e-3, tau_end: float = 1e-10, finish_gap: float = 1e-9, rounds: int = 5,
                max_newton: int = 60, tau_factor: float = 3.1622776601683795, early_finish: float = 1.01e-6,
-               time_limit: float | None = None) -> MarketResult:
+               space: str = "auto", time_limit: float | None = None) -> MarketResult:
     """First-price pacing equilibrium of a large market (smoothed dual Newton + exact LP finish).
 
     Parameters
@@ -414,6 +527,9 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
     early_finish : float
         From this temperature on, every stage ends with one LP finish on the bids within ``30 tau`` of
         the top; the first one the checker accepts ends the run (default 1e-6).
+    space : {"auto", "pacing", "prices"}
+        Newton variables: log-multipliers (``n x n`` system) or log-prices (``m x m`` system, the
+        multipliers then follow exactly from the prices); ``"auto"`` takes the smaller side.
     time_limit : float or None
         Wall-clock seconds; on expiry the best answer so far is returned with status ``failed``.
 
@@ -431,6 +547,9 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
     tau_end = check_float("tau_end", tau_end, 1e-14, tau_start)
     finish_gap = check_float("finish_gap", finish_gap, 0.0, 1.0)
     rounds = check_int("rounds", rounds, 1, 100)
+    from fairbid.core.errors import check_choice
+
+    check_choice("space", space, ("auto", "pacing", "prices"))
     tau_factor = check_float("tau_factor", tau_factor, 1.01, 1e6)
     max_newton = check_int("max_newton", max_newton, 1, 10**4)
     if time_limit is not None:
@@ -484,11 +603,20 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
                 break
         return found
 
+    prices = space == "prices" or (space == "auto" and m < n)
+    if prices:
+        # Fewer goods than buyers: Newton in log-prices (an m x m system), pacing recovered exactly.
+        q = np.log(np.maximum(_col_max_scaled(V, np.exp(y)), 1e-300))
+        H = np.empty((m, m))
     for tau in taus:
         # Gradient entries have rounding noise of about eps * |y| * (price / tau): ask no more than that.
         gtol = float(B.max()) * (1e-12 + 1e-15 / tau)
         for _ in range(rounds):
-            y, s = _newton_stage(E, y, B, tau, gtol, max_newton, H, deadline)
+            if prices:
+                q, s = _price_stage(cand, V, q, B, tau, gtol, max_newton, H, deadline)
+                y = _pacing_from_prices(cand, V, q)
+            else:
+                y, s = _newton_stage(E, y, B, tau, gtol, max_newton, H, deadline)
             newton += s
             # Column generation: bids outside the candidates that come within ``band`` of the top.
             new = _outside(V, np.exp(y), band, cand)

@@ -48,11 +48,6 @@ def _finish(res: MarketResult, instance: MarketInstance) -> MarketResult:
 #: scalable path (:func:`fairbid.markets.fppe_large.fppe_large`) above it. Clarabel on the quasi-linear
 #: EG program takes seconds at 10^4 cells and fails (or is inaccurate) from about 2*10^5 cells on.
 AUTO_EG_CELLS = 10_000
-#: The scalable path solves an ``n x n`` Newton system per step: ``"auto"`` uses it up to this many
-#: buyers. Above, many buyers tie on each good and the sparse system fills in (10^4 buyers x 10^3 goods
-#: did not finish in 250 s), so ``"auto"`` falls back to proportional response, which reports ``failed``
-#: unless it reaches ``tol`` (3.6e-4 after 30 s on that market).
-AUTO_LARGE_BUYERS = 5_000
 
 
 def pacing_fp(instance: MarketInstance, *, method: str = "auto", solver: str = "CLARABEL", tol: float = 1e-6,
@@ -66,8 +61,7 @@ def pacing_fp(instance: MarketInstance, *, method: str = "auto", solver: str = "
         smoothed dual Newton on candidate edges plus an exact LP finish, verified on the full matrix
         (:func:`fairbid.markets.fppe_large.fppe_large`); ``"pr"``: proportional response for
         quasi-linear buyers alone (slow near ties; kept as a baseline). ``"auto"`` (default): ``"eg"`` up
-        to :data:`AUTO_EG_CELLS` (10^4) buyer-good cells, ``"large"`` above for up to
-        :data:`AUTO_LARGE_BUYERS` (5000) buyers, ``"pr"`` beyond (not exact there: see the constant).
+        to :data:`AUTO_EG_CELLS` (10^4) buyer-good cells, ``"large"`` above.
     solver : str
         cvxpy solver of the EG program.
     tol : float
@@ -91,8 +85,7 @@ def pacing_fp(instance: MarketInstance, *, method: str = "auto", solver: str = "
     check_choice("method", method, ("auto", "eg", "large", "pr"))
     tol = check_float("tol", tol, 0.0)
     if method == "auto":
-        method = "eg" if instance.valuations.size <= AUTO_EG_CELLS else \
-            "large" if instance.n <= AUTO_LARGE_BUYERS else "pr"
+        method = "eg" if instance.valuations.size <= AUTO_EG_CELLS else "large"
     if method == "pr":
         return _finish(_fppe_pr(instance, tol, max_iter, time_limit), instance)
     if method == "large":
