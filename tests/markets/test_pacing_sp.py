@@ -35,7 +35,7 @@ def test_sppe_2x2_by_hand_hybrid():
     assert got is not None and np.allclose(got[0], [0.4, 0.4], atol=1e-12)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=12, deadline=None, derandomize=True)
 @given(n=st.integers(2, 6), m=st.integers(1, 10), seed=st.integers(0, 10**6))
 def test_ok_always_passes_the_checker(n, m, seed):
     # The claim is one-sided and checked independently: status "ok" <=> the checker's violation <= tol.

@@ -576,31 +576,35 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
         t /= tau_factor
     E = _Edges(V, cand)
 
-    def finish(y: np.ndarray, thresholds: list[float]) -> MarketResult | None:
-        """Exact LP on the support the point shows (bids within ``thr`` of the top), judged by the checker."""
+    def finish(y: np.ndarray, thresholds: list[float], tau: float) -> MarketResult | None:
+        """Exact LP on the support the point shows (bids within ``thr`` of the top), judged by the checker.
+
+        Paced buyers: ``log beta < -1e-9``, and if that fails ``< -30 tau`` (in log-prices an unpaced
+        buyer's multiplier is only within about ``tau`` of 1)."""
         found = None
         beta = np.exp(y)
         bid = beta[E.rows] * E.v
         topE = np.zeros(m)
         np.maximum.at(topE, E.cols, bid)
         gap = 1.0 - bid / topE[E.cols]
-        paced = y < -1e-9
-        for thr in thresholds:
-            support = gap <= thr
-            for forest in (False, True):
-                sup = _forest(E, support, gap, n) if forest else support
-                got = _support_lp(E, sup, B, paced, m, ~sup & (gap <= 1e-3))
-                if got is None:
-                    continue
-                b, P, bt = got
-                res = _result(instance, E, sup, b, bt)
-                d = check_equilibrium("pacing-fp", instance, res)
-                res.violation, res.details = d["max"], d
-                if found is None or res.violation < found.violation:
-                    found = res
-                break
-            if found is not None and found.violation <= tol or time.perf_counter() > deadline:
-                break
+        for cut in sorted({1e-9, max(1e-9, 30 * tau)}):
+            paced = y < -cut
+            for thr in thresholds:
+                support = gap <= thr
+                for forest in (False, True):
+                    sup = _forest(E, support, gap, n) if forest else support
+                    got = _support_lp(E, sup, B, paced, m, ~sup & (gap <= 1e-3))
+                    if got is None:
+                        continue
+                    b, P, bt = got
+                    res = _result(instance, E, sup, b, bt)
+                    d = check_equilibrium("pacing-fp", instance, res)
+                    res.violation, res.details = d["max"], d
+                    if found is None or res.violation < found.violation:
+                        found = res
+                    break
+                if found is not None and found.violation <= tol or time.perf_counter() > deadline:
+                    return found
         return found
 
     prices = space == "prices" or (space == "auto" and m < n)
@@ -626,7 +630,7 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
             E = _Edges(V, cand)
         if tau <= early_finish and tau > taus[-1] * 1.5:
             # Often the support is already clear well before the last stage: one cheap LP try.
-            got = finish(y, [30 * tau])
+            got = finish(y, [30 * tau], tau)
             if got is not None and (best is None or got.violation < best.violation):
                 best = got
             if best is not None and best.violation <= tol:
@@ -635,7 +639,7 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
             break
     if best is None or best.violation > tol:
         gaps = [finish_gap * 100**q for q in range(8) if finish_gap * 100**q <= 1e-5] or [finish_gap]
-        got = finish(y, gaps)
+        got = finish(y, gaps, taus[-1])
         if got is not None and (best is None or got.violation < best.violation):
             best = got
     if best is None:
