@@ -155,6 +155,42 @@ def test_fisher_large_scaling_and_supply():
     assert np.allclose(r.prices, _eg_prices(inst), rtol=1e-6)
 
 
+def test_fisher_large_more_goods_than_buyers():
+    # n < m: the Newton systems are solved in buyer space (Woodbury); same answer as the reference.
+    inst = random_instance(30, 150, seed=12)
+    r = fisher_large(inst)
+    _assert_verified(inst, r)
+    assert np.allclose(r.prices, _eg_prices(inst), rtol=1e-6)
+
+
+def test_buyer_system_matches_the_textbook_capacitance_matrix():
+    # K = W^-1 - S^T D^-1 S formed densely with numpy (no cancellation trouble at tau = 0.1) must equal the
+    # kernel's cancellation-free form; and H^-1 by Woodbury must invert H = D - S W S^T.
+    from fairbid.markets.fisher import _buyer_system
+
+    rng = np.random.default_rng(3)
+    n, m, tau = 5, 9, 0.1
+    mask = rng.random((n, m)) < 0.5
+    mask[np.arange(n), rng.integers(0, m, n)] = True
+    mask[rng.integers(0, n, m), np.arange(m)] = True
+    rows, idx = np.nonzero(mask)
+    z = rng.random(rows.size)
+    s = np.exp(z) / np.bincount(rows, np.exp(z))[rows]                  # shares sum to 1 per buyer
+    B, P = rng.uniform(0.5, 1.5, n), rng.uniform(0.5, 2.0, m)
+    S = np.zeros((m, n))
+    S[idx, rows] = s
+    W = np.diag(B / tau)
+    D = P + S @ (B / tau)
+    K_ref = np.linalg.inv(W) - S.T @ np.diag(1 / D) @ S
+    order = np.argsort(idx, kind="stable")
+    gstart = np.r_[0, np.cumsum(np.bincount(idx, minlength=m))]
+    K = _buyer_system(order, gstart, rows, idx, B, s, tau, P, D, 0.0)
+    assert np.allclose(K, K_ref, rtol=1e-12, atol=1e-14)
+    H = np.diag(D) - S @ W @ S.T
+    Hinv = np.diag(1 / D) + np.diag(1 / D) @ S @ np.linalg.inv(K) @ S.T @ np.diag(1 / D)
+    assert np.allclose(Hinv @ H, np.eye(m), atol=1e-10)
+
+
 def test_fisher_large_column_generation():
     # One PR round and a zero band leave most equilibrium edges out of the candidates: the full-matrix
     # check must find the better goods and add them until the forest is the equilibrium's.

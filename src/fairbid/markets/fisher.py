@@ -442,21 +442,94 @@ NEWTON_STEPS = 60
 DENSE_SHARE = 0.3
 
 
+@njit(cache=True)
+def _buyer_system(order, gstart, rows, idx, B, s, tau, P, D, cut):  # pragma: no cover - numba
+    """The n x n capacitance matrix ``K = W^-1 - S^T D^-1 S`` of the smoothed-dual Hessian
+    ``H = D - S W S^T`` (``D_j = p_j + sum_i B_i s_ij / tau``, ``W = diag(B / tau)``, ``S_ji = s_ij``).
+
+    Edges come good by good (``order``, with ``gstart`` the CSC pointers). The diagonal is written as
+    ``K_ii = sum_j s_ij (tau p_j + sum_{l != i} B_l s_lj) / (B_i D_j)`` (using ``sum_j s_ij = 1``), the sum
+    over the other buyers by prefix and suffix sums: no cancellation when a buyer is a good's only buyer,
+    which the textbook form ``tau / B_i - sum_j s_ij^2 / D_j`` would suffer at small ``tau``."""
+    n = B.size
+    m = P.size
+    K = np.zeros((n, n))
+    for j in range(m):
+        lo = gstart[j]
+        hi = gstart[j + 1]
+        tot = 0.0
+        for t in range(lo, hi):
+            e = order[t]
+            tot += B[rows[e]] * s[e]
+        pre = 0.0
+        for t in range(lo, hi):
+            e = order[t]
+            i = rows[e]
+            own = B[i] * s[e]
+            # sum over the other buyers of this good, as prefix + suffix (suffix = tot - pre - own is
+            # exact enough only when other terms dominate; recompute it when they do not)
+            suf = tot - pre - own
+            if suf < 1e-8 * tot:
+                suf = 0.0
+                for u in range(t + 1, hi):
+                    suf += B[rows[order[u]]] * s[order[u]]
+            K[i, i] += s[e] * (tau * P[j] + pre + suf) / (B[i] * D[j])
+            pre += own
+            if s[e] <= cut:
+                continue
+            for u in range(lo, hi):
+                f = order[u]
+                if f != e and s[f] > cut:
+                    K[i, rows[f]] -= s[e] * s[f] / D[j]
+    return K
+
+
 def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: bool) -> tuple[np.ndarray, int]:
     """Damped Newton on the smoothed dual at one temperature (Armijo backtracking); returns (q, steps).
 
     The Hessian is ``diag(p) + sum_i (B_i / tau)(diag(s_i) - s_i s_i^T)``: positive definite, m x m;
     solved by dense Cholesky (scipy) when it is dense and ``dense`` (up to 3000 goods), else by sparse LU
-    (scipy's SuperLU)."""
+    (scipy's SuperLU); with more goods than buyers (up to 3000 buyers) by the n x n Woodbury system
+    (:func:`_buyer_system`, dense Cholesky)."""
     import scipy.linalg as sla
 
     m = q.size
+    n = B.size
     Btot = float(B.sum())
     steps = 0
+    buyers = n < m and n <= 3000
+    if buyers:
+        order = np.argsort(idx, kind="stable")
+        gstart = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(np.bincount(idx, minlength=m), out=gstart[1:])
     for _ in range(max_steps):
         F = _smoothed_dual(indptr, idx, a, B, q, tau, s)
         P = np.exp(q)
-        g = P - np.bincount(idx, B[rows] * s, minlength=m)
+        demand = np.bincount(idx, B[rows] * s, minlength=m)
+        g = P - demand
+        if buyers:
+            # More goods than buyers: solve in buyer space by Woodbury, H^-1 = D^-1 + D^-1 S K^-1 S^T D^-1.
+            D = P + demand / tau
+            K = _buyer_system(order, gstart, rows, idx, B, s, tau, P, D, 1e-16)
+            Dg = g / D
+            rhs = np.bincount(rows, s * Dg[idx], minlength=n)
+            try:
+                y = sla.solve(K, rhs, assume_a="pos", check_finite=False)
+            except (np.linalg.LinAlgError, ValueError):
+                y = np.linalg.lstsq(K, rhs, rcond=None)[0]
+            d = -(Dg + np.bincount(idx, s * y[rows], minlength=m) / D)
+            dec = float(-g @ d)
+            if not np.isfinite(dec) or dec <= 1e-11 * Btot:
+                break
+            t = 1.0
+            while True:
+                qn = q + t * d
+                if _smoothed_dual(indptr, idx, a, B, qn, tau, s) <= F - 0.25 * t * dec or t < 1e-8:
+                    break
+                t *= 0.5
+            q = qn
+            steps += 1
+            continue
         r, c, v = _smoothed_hessian(indptr, idx, B, s, tau, 1e-16)
         if dense and v.size > DENSE_SHARE * m * m:   # late in the path H is nearly diagonal: sparse LU is faster
             H = np.bincount(r * m + c, v, minlength=m * m).reshape(m, m)
