@@ -9,10 +9,12 @@
 * ``online.inspections``: Immorlica-Kanoria-Lu; deadlocked fraction of women against alpha (simulation).
 * ``online.fairness``: Ma-Xu-Xu; individual and group fairness: exact min rate / LP and disparity for sampling,
   boosted, attenuated (our rule) and greedy.
+* ``online.sharing``: seed 000 sharing economy; resource-sharing (BD) truthfulness audit, roommate and
+  ridesharing ratios against exact optima.
 
 Not reproduced (too little in the abstracts to compute; see the report): Ma-Xu-Xu's own attenuation
 factors and their 0.725 / 0.719 guarantees (our attenuation rule is measured instead), the density-evolution
-threshold of Immorlica-Kanoria-Lu, and the seed-000 sharing-economy talks.
+threshold of Immorlica-Kanoria-Lu, and the sharing-economy talk's own assignment algorithms (not named).
 """
 
 from __future__ import annotations
