@@ -45,7 +45,7 @@ def main() -> None:
     print("Newton, exact forest finish), best of 3 runs at 10^4 x 10^3. Violations are the checker's.")
     print(f"{'buyers x goods':>15} {'EG s':>8} {'EG viol':>9} {'PR s':>8} {'PR viol':>9} {'large s':>8} "
           f"{'viol':>9} {'|dp|/p vs EG':>12}  large path")
-    sizes = [(100, 10), (1000, 100), (3000, 300)] + ([] if quick else [(10_000, 1000)])
+    sizes = [(100, 10), (1000, 100), (3000, 300)] + ([] if quick else [(10_000, 1000), (1000, 10_000)])
     for n, m in sizes:
         inst = random_instance(n, m, seed=1)
         eg = None
