@@ -587,12 +587,18 @@ def fppe_large(instance: MarketInstance, *, tol: float = 1e-6, band: float = 0.0
         topE = np.zeros(m)
         np.maximum.at(topE, E.cols, bid)
         gap = 1.0 - bid / topE[E.cols]
+        tried: list[np.ndarray] = []
         for cut in sorted({1e-9, max(1e-9, 30 * tau)}):
             paced = y < -cut
+            if any(np.array_equal(paced, p) for p in tried):
+                continue                      # same classification: same LPs
+            tried.append(paced)
             for thr in thresholds:
                 support = gap <= thr
                 for forest in (False, True):
                     sup = _forest(E, support, gap, n) if forest else support
+                    if forest and sup.sum() == support.sum():
+                        break                 # the support was a forest already: nothing new to try
                     got = _support_lp(E, sup, B, paced, m, ~sup & (gap <= 1e-3))
                     if got is None:
                         continue
