@@ -16,13 +16,15 @@ follow its minimizer with a bound-projected Newton method (``y <= 0``) while ``t
 
 When there are fewer goods than buyers the same dual is written in log-prices ``q`` instead
 (``beta_i = min(1, min_j p_j / v_ij)`` eliminated; see :func:`_price_eval`): an unconstrained ``m x m``
-Newton system (10^4 buyers x 10^3 goods: a 1000 x 1000 system instead of 10^4 x 10^4).
+Newton system (10^4 buyers x 10^3 goods: a 1000 x 1000 system instead of 10^4 x 10^4). In
+log-multipliers with more than :data:`DENSE_BUYERS` buyers the system is solved sparse (SuperLU).
 
 That answer is only approximate (within about ``tau`` in log-bids). The *exact* finish: the winners of
 each good (bids within ``finish_gap`` of the top) fix a support graph; on a fixed support the
 equilibrium conditions are linear, so one LP (scipy / HiGHS) on the support gives spending ``b_ij``,
 prices and multipliers that satisfy them exactly, or says the support guess is wrong (then wider gaps
-and a maximum-spending spanning forest of the guess are tried). Every candidate answer is judged by
+and a maximum-spending spanning forest of the guess are tried). From ``tau <= early_finish`` every stage
+ends with one such try; the last stage tries the whole ladder. Every candidate answer is judged by
 :func:`fairbid.markets.check_equilibrium` on the full ``n x m`` matrix.
 
 Only candidate edges (bids within ``band`` of the good's top bid at a first, rough pacing vector from a
