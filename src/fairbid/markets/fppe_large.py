@@ -327,7 +327,7 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
             Hs = coo_matrix((D, (R, C)), shape=(n, n)).tocsc()[free][:, free]
             diag = Hs.diagonal()
         else:
-            Hf = H[np.ix_(free, free)]
+            Hf = H if free.size == n else H[np.ix_(free, free)]   # no 8 MB copy when nothing is held
             diag = np.diag(Hf)
         ridge = 0.0
         scale = max(float(np.abs(diag).max()), 1e-300) if free.size else 1.0
@@ -338,7 +338,8 @@ def _newton_stage(E: _Edges, y: np.ndarray, B: np.ndarray, tau: float, gtol: flo
                     lu = splu((Hs + identity(free.size, format="csc") * max(ridge, 1e-14 * scale)).tocsc())
                     d[free] = -lu.solve(g[free])
                 else:
-                    c = cho_factor(Hf + ridge * np.eye(free.size), lower=True, check_finite=False)
+                    A = Hf if ridge == 0.0 else Hf + ridge * np.eye(free.size)
+                    c = cho_factor(A, lower=True, check_finite=False)
                     d[free] = -cho_solve(c, g[free], check_finite=False)
                 break
             except (LinAlgError, RuntimeError):
