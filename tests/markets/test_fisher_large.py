@@ -223,6 +223,23 @@ def test_fisher_large_identical_buyers(seed):
         assert np.allclose(r.prices, _eg_prices(inst), rtol=1e-6)
 
 
+def test_fisher_large_identical_buyers_regression():
+    # 17 buyer types x 3 copies, 18 goods, from a randomized stress run (seed 654, draw 243) whose
+    # restricted proportional response once drove a price to 0 (ZeroDivisionError); bids now have a floor.
+    rng = np.random.default_rng(654)
+    for k in range(244):
+        n, m = int(rng.integers(1, 120)), int(rng.integers(1, 40))
+        if k % 5 == 2:
+            rng.integers(1, 4, (n, m)), rng.integers(1, 3, n)
+        elif k % 5 == 3:
+            v = rng.random((max(1, n // 3), m))
+    assert v.shape == (17, 18)
+    inst = make_instance(np.vstack([v, v, v]), np.ones(51))
+    r = fisher_large(inst)
+    _assert_verified(inst, r)
+    assert np.allclose(r.prices, _eg_prices(inst), rtol=1e-6)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_fisher_large_tied_integer_values(seed):
     # Values in {1, 2, 3}: many exact ties in bang-per-buck.

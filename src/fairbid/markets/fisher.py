@@ -344,13 +344,17 @@ def _pr_sparse(indptr, idx, val, bid, B, p, rounds):  # pragma: no cover - numba
                 u += r * bid[e]
                 if r > mb:
                     mb = r
+            if u <= 0.0:
+                continue
             g = 1.0 - u / (mb * B[i])
             if g > worst:
                 worst = g
             f = B[i] / u
+            floor = 1e-200 * B[i]
             for e in range(indptr[i], indptr[i + 1]):
                 j = idx[e]
-                nb = f * val[e] * invp[j] * bid[e]
+                # the floor keeps a bid (and so a good's price) from underflowing to 0 over many rounds
+                nb = max(f * val[e] * invp[j] * bid[e], floor)
                 bid[e] = nb
                 pn[j] += nb
         for j in range(m):
@@ -748,11 +752,6 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
             tau /= tau_factor
             continue
         spend_s = B[rows] * s
-        Ps = np.bincount(idx, spend_s, minlength=m)
-        if (Ps > 0).all():
-            mbb_s = _mbb_full(V, Ps)
-            u = np.bincount(rows, spend_s * V[rows, idx] / Ps[idx], minlength=n)
-            remember("smoothed", float((1.0 - u / (mbb_s * B)).max()), rows, idx, spend_s, Ps, "")
         # Column generation: at the dual prices exp(q) (within about tau of the restricted equilibrium),
         # does some buyer prefer a good outside her candidates? Then the restricted market is not the
         # market: add her goods within ``band`` of the full max bang-per-buck and follow the path again.
@@ -774,7 +773,7 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
         er, ec = rows[forest], idx[forest]
         P, beta, spend_e, ok = forest_equilibrium(er, ec, V[er, ec], B, m)
         exact, viol = None, np.inf
-        P0 = P
+        P0, mbb0 = P, None
         for attempt in range(2):      # the proposed forest, then the repaired one
             if attempt == 1:
                 if pivots == 0 or not ok:
@@ -783,6 +782,8 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
             if not (ok and (P > 0).all()):
                 break
             mbb_full = _mbb_full(V, P)
+            if attempt == 0:
+                mbb0 = mbb_full
             viol = float((1.0 - (1.0 / beta) / mbb_full).max())
             nonneg = spend_e.min() >= -1e-12 * B.max()
             if viol <= 1e-12 and nonneg:
@@ -802,9 +803,14 @@ def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int 
             found = consider(exact).violation <= tol
             if found:
                 break
-        elif ok and (P0 > 0).all() and cg < rounds:
+        else:
+            # keep the smoothed point as a fallback (budgets and clearing exact, bang-per-buck within ~tau)
+            Ps = np.bincount(idx, spend_s, minlength=m)
+            if (Ps > 0).all():
+                u = np.bincount(rows, spend_s * V[rows, idx] / Ps[idx], minlength=n)
+                remember("smoothed", float((1.0 - u / (_mbb_full(V, Ps) * B)).max()), rows, idx, spend_s, Ps, "")
+        if exact is None and mbb0 is not None and cg < rounds:
             # At the proposed forest's prices, is a better good missing from the candidates?
-            mbb0 = _mbb_full(V, P0)
             mbb_c = np.zeros(n)
             np.maximum.at(mbb_c, rows, V[rows, idx] / P0[idx])
             need = mbb0 > mbb_c * (1.0 + 1e-12)
