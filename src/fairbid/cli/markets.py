@@ -20,8 +20,8 @@ InstanceOpt = Annotated[Path, typer.Option("--instance", help='JSON: {"valuation
 
 @app.command("solve")
 def solve_cmd(model: ModelOpt, instance: InstanceOpt,
-              method: Annotated[str, typer.Option("--method", help="fisher-linear: auto, eg, pr or large; pacing-fp: auto, eg or pr; "
-                                                  "pacing-sp: mip or iterative; others: ignored.")] = "auto",
+              method: Annotated[str, typer.Option("--method", help="fisher-linear: auto, eg, pr or large; pacing-fp: auto, eg, large or pr; "
+                                                  "pacing-sp: auto (= hybrid), hybrid, mip or iterative; others: ignored.")] = "auto",
               time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for iterative/MIP solvers.",
                                                         min=0.1, max=86400)] = 60.0,
               out: OutOpt = None, json_mode: JsonOpt = False) -> None:
@@ -34,13 +34,13 @@ def solve_cmd(model: ModelOpt, instance: InstanceOpt,
     inst = load_instance(instance)
     opts: dict = {}
     if model in ("fisher-linear", "pacing-fp"):
-        check_choice("--method", method, ("auto", "eg", "pr", "large") if model == "fisher-linear" else ("auto", "eg", "pr"))
+        check_choice("--method", method, ("auto", "eg", "pr", "large"))
         opts["method"] = method
         if model == "pacing-fp":
             opts["time_limit"] = time_limit
     elif model == "pacing-sp":
-        check_choice("--method", "mip" if method == "auto" else method, ("mip", "iterative"))
-        opts.update(method="mip" if method == "auto" else method, time_limit=time_limit)
+        check_choice("--method", method, ("auto", "hybrid", "mip", "iterative"))
+        opts.update(method=method, time_limit=time_limit)
     elif model.startswith("throttling"):
         opts["time_limit"] = time_limit
     res = solve(model, inst, **opts)
