@@ -496,8 +496,6 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
     solved by dense Cholesky (scipy) when it is dense and ``dense`` (up to 3000 goods), else by sparse LU
     (scipy's SuperLU); with more goods than buyers (up to 3000 buyers) by the n x n Woodbury system
     (:func:`_buyer_system`, dense Cholesky)."""
-    import scipy.linalg as sla
-
     m = q.size
     n = B.size
     Btot = float(B.sum())
@@ -520,40 +518,10 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
             K = _buyer_system(order, gstart, rows, idx, B, s, tau, P, D, 1e-16)
             Dg = g / D
             rhs = np.bincount(rows, s * Dg[idx], minlength=n)
-            try:
-                y = sla.solve(K, rhs, assume_a="pos", check_finite=False)
-            except (np.linalg.LinAlgError, ValueError):
-                y = np.linalg.lstsq(K, rhs, rcond=None)[0]
+            y = _spd_solve(K, rhs)
             d = -(Dg + np.bincount(idx, s * y[rows], minlength=m) / D)
-            dec = float(-g @ d)
-            if not np.isfinite(dec) or dec <= 1e-11 * Btot:
-                break
-            t = 1.0
-            while True:
-                qn = q + t * d
-                if _smoothed_dual(indptr, idx, a, B, qn, tau, s) <= F - 0.25 * t * dec or t < 1e-8:
-                    break
-                t *= 0.5
-            q = qn
-            steps += 1
-            continue
-        r, c, v = _smoothed_hessian(indptr, idx, B, s, tau, 1e-16)
-        if dense and v.size > DENSE_SHARE * m * m:   # late in the path H is nearly diagonal: sparse LU is faster
-            H = np.bincount(r * m + c, v, minlength=m * m).reshape(m, m)
-            H[np.arange(m), np.arange(m)] += P
-            try:
-                d = -sla.solve(H, g, assume_a="pos", check_finite=False)
-            except (np.linalg.LinAlgError, ValueError):
-                d = -np.linalg.lstsq(H, g, rcond=None)[0]
         else:
-            import scipy.sparse as sp
-            from scipy.sparse.linalg import splu
-
-            H = sp.csc_matrix((np.r_[v, P], (np.r_[r, np.arange(m)], np.r_[c, np.arange(m)])), shape=(m, m))
-            # H is symmetric positive definite: symmetric ordering, pivots on the diagonal (far less fill
-            # than SuperLU's default column ordering with partial pivoting).
-            d = -splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                      options={"SymmetricMode": True}).solve(g)
+            d = _dual_newton_direction(indptr, idx, B, s, tau, P, g, dense)
         dec = float(-g @ d)          # Newton decrement squared: twice the predicted decrease
         if not np.isfinite(dec) or dec <= 1e-11 * Btot:
             break
@@ -567,6 +535,36 @@ def _newton_stage(indptr, idx, rows, a, B, q, tau, s, max_steps: int, dense: boo
         steps += 1
     _smoothed_dual(indptr, idx, a, B, q, tau, s)   # shares at the returned point
     return q, steps
+
+
+def _spd_solve(K: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Dense symmetric positive definite solve (Cholesky), least squares if K is numerically singular."""
+    import scipy.linalg as sla
+
+    try:
+        return sla.solve(K, rhs, assume_a="pos", check_finite=False)
+    except (np.linalg.LinAlgError, ValueError):
+        return np.linalg.lstsq(K, rhs, rcond=None)[0]
+
+
+def _dual_newton_direction(indptr, idx, B, s, tau, P, g, dense: bool) -> np.ndarray:
+    """Newton direction ``-H^-1 g`` in price space, H assembled from :func:`_smoothed_hessian`."""
+    m = P.size
+    r, c, v = _smoothed_hessian(indptr, idx, B, s, tau, 1e-16)
+    if dense and v.size > DENSE_SHARE * m * m:   # late in the path H is nearly diagonal: sparse LU is faster
+        H = np.bincount(r * m + c, v, minlength=m * m).reshape(m, m)
+        H[np.arange(m), np.arange(m)] += P
+        d = -_spd_solve(H, g)
+    else:
+        import scipy.sparse as sp
+        from scipy.sparse.linalg import splu
+
+        H = sp.csc_matrix((np.r_[v, P], (np.r_[r, np.arange(m)], np.r_[c, np.arange(m)])), shape=(m, m))
+        # H is symmetric positive definite: symmetric ordering, pivots on the diagonal (far less fill
+        # than SuperLU's default column ordering with partial pivoting).
+        d = -splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                  options={"SymmetricMode": True}).solve(g)
+    return d
 
 
 def fisher_large(instance: MarketInstance, *, tol: float = 1e-6, pr_rounds: int = 30, sparse_rounds: int = 6,
