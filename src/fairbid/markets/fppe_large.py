@@ -48,6 +48,35 @@ from fairbid.markets.result import MarketResult
 
 
 @njit(cache=True)
+def _good_softmax(y, rows, lv, a, b, tau, soft, act):  # pragma: no cover - numba
+    """Soft-max over the bids on one good (edges ``a .. b-1``): returns ``(na, P)``.
+
+    ``soft[e]`` gets edge ``e``'s share (0 where ``exp`` underflows), ``act[:na]`` the edges with a
+    positive share, and ``P = exp(tau * logsumexp((y + lv) / tau))`` the smoothed price.
+    """
+    mx = -1e300
+    for e in range(a, b):
+        w = y[rows[e]] + lv[e]
+        if w > mx:
+            mx = w
+    z = 0.0
+    na = 0
+    for e in range(a, b):
+        r = (y[rows[e]] + lv[e] - mx) / tau
+        if r < -745.0:                       # exp underflows to 0: skip the call
+            soft[e] = 0.0
+            continue
+        s = np.exp(r)
+        soft[e] = s
+        z += s
+        act[na] = e
+        na += 1
+    for q in range(na):
+        soft[act[q]] /= z
+    return na, np.exp(mx + tau * np.log(z))
+
+
+@njit(cache=True)
 def _smooth_eval(y, rows, starts, lv, tau, B, want_hess, H, g, soft):  # pragma: no cover - numba
     """Smoothed dual value; fills gradient ``g``, soft spend per edge ``soft`` and (optionally) ``H``.
 
@@ -68,30 +97,10 @@ def _smooth_eval(y, rows, starts, lv, tau, B, want_hess, H, g, soft):  # pragma:
         f -= B[i] * y[i]
     act = np.empty(rows.shape[0], dtype=np.int64)   # scratch: edges of one good with weight > 0
     for j in range(m):
-        a, b = starts[j], starts[j + 1]
-        mx = -1e300
-        for e in range(a, b):
-            w = y[rows[e]] + lv[e]
-            if w > mx:
-                mx = w
-        z = 0.0
-        na = 0
-        for e in range(a, b):
-            r = (y[rows[e]] + lv[e] - mx) / tau
-            if r < -745.0:                       # exp underflows to 0: skip the call
-                soft[e] = 0.0
-                continue
-            s = np.exp(r)
-            soft[e] = s
-            z += s
-            act[na] = e
-            na += 1
-        L = mx + tau * np.log(z)
-        P = np.exp(L)
+        na, P = _good_softmax(y, rows, lv, starts[j], starts[j + 1], tau, soft, act)
         f += P
         for q in range(na):
             e = act[q]
-            soft[e] = soft[e] / z
             g[rows[e]] += P * soft[e]
         if want_hess:
             for q in range(na):
@@ -127,28 +136,10 @@ def _hess_coo(y, rows, starts, lv, tau):  # pragma: no cover - numba
             D = np.empty(total)
         pos = 0
         for j in range(m):
-            a, b = starts[j], starts[j + 1]
-            mx = -1e300
-            for e in range(a, b):
-                w = y[rows[e]] + lv[e]
-                if w > mx:
-                    mx = w
-            z = 0.0
-            na = 0
-            for e in range(a, b):
-                r = (y[rows[e]] + lv[e] - mx) / tau
-                if r < -745.0:
-                    continue
-                sh[e] = np.exp(r)
-                z += sh[e]
-                act[na] = e
-                na += 1
+            na, P = _good_softmax(y, rows, lv, starts[j], starts[j + 1], tau, sh, act)
             if sweep == 0:
                 total += na * na
                 continue
-            P = np.exp(mx + tau * np.log(z))
-            for q in range(na):
-                sh[act[q]] /= z
             for q in range(na):
                 e = act[q]
                 se = sh[e]
